@@ -1,0 +1,197 @@
+"""The Office's domain as SQLModel tables: directives, agencies, tasks and who owes what.
+
+Times are timezone-aware and stored in UTC (SQLModel's UTCDateTime); the
+schedule's zone is applied when a time is shown or computed.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import JSON, Column, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+class Status(StrEnum):
+    """What an agency says of its task, as the Office writes it."""
+
+    DONE = "done"
+    IN_PROGRESS = "in_progress"
+    BEHIND = "behind"
+    BLOCKED = "blocked"
+
+
+class Role(StrEnum):
+    """What a contact may do."""
+
+    OFFICER = "officer"
+    SECRETARIAT = "secretariat"
+    ADMIN = "admin"
+
+
+class AssignmentRole(StrEnum):
+    """An agency's part in a task."""
+
+    LEAD = "lead"
+    COORDINATING = "coordinating"
+
+
+class MessageKind(StrEnum):
+    """Why the bot owes a message."""
+
+    REQUEST = "request"
+    NUDGE = "nudge"
+    ESCALATION = "escalation"
+    DIGEST = "digest"
+
+
+class Directive(SQLModel, table=True):
+    """An official document whose tasks the Office tracks."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(unique=True, index=True)
+    subject: str
+    issuer: str
+    issued_on: date
+    signer: str | None = None
+    cadence: str = "monthly"
+    tracker_agency_id: int | None = Field(default=None, foreign_key="agency.id")
+    source_text: str | None = None
+    active: bool = True
+
+
+class Agency(SQLModel, table=True):
+    """A department, district or other body that can be given a task."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(unique=True, index=True)
+    name: str
+    kind: str
+    aliases: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    active: bool = True
+
+
+class AgencyGroup(SQLModel, table=True):
+    """A named set of agencies, such as "UBND các quận, huyện, thị xã"."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(unique=True, index=True)
+    name: str
+    aliases: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+
+
+class AgencyGroupMember(SQLModel, table=True):
+    """Membership of an agency in a group."""
+
+    group_id: int = Field(foreign_key="agencygroup.id", primary_key=True)
+    agency_id: int = Field(foreign_key="agency.id", primary_key=True)
+
+
+class Task(SQLModel, table=True):
+    """One numbered task of a directive."""
+
+    __table_args__ = (UniqueConstraint("directive_id", "number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    directive_id: int = Field(foreign_key="directive.id", index=True)
+    number: str
+    position: int
+    title: str
+    text: str
+    deadline: date | None = None
+    monthly: bool = True
+
+
+class Assignment(SQLModel, table=True):
+    """A task given to an agency, as lead or coordinating."""
+
+    __table_args__ = (UniqueConstraint("task_id", "agency_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    task_id: int = Field(foreign_key="task.id", index=True)
+    agency_id: int = Field(foreign_key="agency.id", index=True)
+    role: AssignmentRole
+    via_group_id: int | None = Field(default=None, foreign_key="agencygroup.id")
+
+
+class Contact(SQLModel, table=True):
+    """A Telegram user or chat that speaks for an agency."""
+
+    __table_args__ = (UniqueConstraint("agency_id", "chat_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    agency_id: int = Field(foreign_key="agency.id", index=True)
+    role: Role
+    user_id: int = Field(index=True)
+    chat_id: int = Field(index=True)
+    display_name: str
+    joined_at: datetime
+    active: bool = True
+    unreachable_since: datetime | None = None
+
+
+class Invite(SQLModel, table=True):
+    """A one-time code that binds whoever uses it to an agency and a role."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(unique=True, index=True)
+    agency_id: int = Field(foreign_key="agency.id")
+    role: Role
+    created_at: datetime
+    expires_at: datetime
+    used_at: datetime | None = None
+    used_by_user_id: int | None = None
+    revoked_at: datetime | None = None
+
+
+class ReportingPeriod(SQLModel, table=True):
+    """A month of the cycle with its request, due and digest times (UTC)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    month: str = Field(unique=True, index=True)  # "2021-08"
+    request_at: datetime
+    due_at: datetime
+    digest_at: datetime
+    opened_at: datetime | None = None
+
+
+class StatusReport(SQLModel, table=True):
+    """One version of an agency's report on a task for a period; the latest counts."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    assignment_id: int = Field(foreign_key="assignment.id", index=True)
+    period_id: int = Field(foreign_key="reportingperiod.id", index=True)
+    status: Status | None = None
+    note: str | None = None
+    contact_id: int = Field(foreign_key="contact.id")
+    reported_at: datetime
+    update_id: int | None = None
+
+
+class OutboundMessage(SQLModel, table=True):
+    """A message the bot owes: written before it is sent, so nothing goes twice."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(unique=True, index=True)  # e.g. "request:2021-08:contact:12"
+    kind: MessageKind
+    contact_id: int = Field(foreign_key="contact.id", index=True)
+    period_id: int | None = Field(default=None, foreign_key="reportingperiod.id")
+    chat_id: int
+    due_at: datetime
+    sent_at: datetime | None = None
+    telegram_message_id: int | None = None
+    attempts: int = 0
+    last_error: str | None = None
+
+
+class Conversation(SQLModel, table=True):
+    """What the bot is waiting for from a contact (a note, or a status for a draft note)."""
+
+    contact_id: int = Field(foreign_key="contact.id", primary_key=True)
+    period_id: int = Field(foreign_key="reportingperiod.id")
+    assignment_id: int | None = Field(default=None, foreign_key="assignment.id")
+    awaiting: str  # "note" after a status button, "status" after a plain reply
+    draft_note: str | None = None
+    report_id: int | None = Field(default=None, foreign_key="statusreport.id")
+    updated_at: datetime

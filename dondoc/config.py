@@ -1,0 +1,162 @@
+"""The deployment's settings: `config.toml` validated into one typed object.
+
+Secrets never live in the file: the bot token comes from `TELEGRAM_BOT_TOKEN`.
+A wrong value becomes a `ConfigError` whose message is one line naming the key
+and the problem, so the command line can print it and exit with status 2.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from datetime import date, time
+from pathlib import Path
+from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+)
+
+TOKEN_ENV = "TELEGRAM_BOT_TOKEN"
+DATABASE_URL_ENV = "DATABASE_URL"
+DEFAULT_CONFIG_PATH = Path("config.toml")
+
+
+class ConfigError(Exception):
+    """A configuration problem, worded for the person who edits config.toml."""
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class BotSettings(_Section):
+    """How the bot reaches Telegram and speaks to people."""
+
+    api_base_url: str = "https://api.telegram.org/bot"
+    locale: Literal["vi", "en"] = "vi"
+    poll_timeout_seconds: int = Field(default=30, ge=0, le=50)
+
+    @field_validator("api_base_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value
+
+
+class DatabaseSettings(_Section):
+    """Where the SQLite file lives (or any SQLAlchemy URL)."""
+
+    url: str = "sqlite:///var/dondoc.db"
+
+
+class ScheduleSettings(_Section):
+    """The monthly cycle, in the configured time zone."""
+
+    timezone: str = "Asia/Ho_Chi_Minh"
+    request_day: int = Field(default=15, ge=1, le=28)
+    request_time: time = time(8, 30)
+    due_day: int = Field(default=20, ge=1, le=28)
+    nudge_every_working_days: int = Field(default=2, ge=1, le=10)
+    escalation_delay_days: int = Field(default=1, ge=0, le=10)
+    digest_day: int = Field(default=22, ge=1, le=28)
+    digest_time: time = time(8, 0)
+    extra_days_off: list[date] = Field(default_factory=list)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r} (e.g. Asia/Ho_Chi_Minh)") from None
+        return value
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The schedule's time zone."""
+        return ZoneInfo(self.timezone)
+
+
+class InviteSettings(_Section):
+    """Invite links."""
+
+    valid_days: int = Field(default=7, ge=1, le=90)
+
+
+class Config(_Section):
+    """Everything the bot, the jobs and the CLI need, with the token from the environment."""
+
+    bot: BotSettings = Field(default_factory=BotSettings)
+    database: DatabaseSettings = Field(default_factory=DatabaseSettings)
+    schedule: ScheduleSettings = Field(default_factory=ScheduleSettings)
+    invites: InviteSettings = Field(default_factory=InviteSettings)
+    token: SecretStr | None = Field(default=None, exclude=True)
+
+    def require_token(self) -> str:
+        """The bot token, or a ConfigError saying where to put it."""
+        if self.token is None or not self.token.get_secret_value().strip():
+            raise ConfigError(f"{TOKEN_ENV}: not set (the bot token from @BotFather)")
+        return self.token.get_secret_value().strip()
+
+
+def _describe(error: dict[str, Any]) -> str:
+    """One error of pydantic's as `key.path: problem`."""
+    key = ".".join(str(part) for part in error["loc"])
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        problem = "unknown key"
+    elif kind == "missing":
+        problem = "required"
+    else:
+        problem = str(error["msg"]).removeprefix("Value error, ")
+        if kind != "value_error" and not isinstance(error.get("input"), dict | list | None):
+            problem += f" (got {error['input']!r})"
+    return f"{key}: {problem}"
+
+
+def parse_config(
+    raw: dict[str, Any], *, env: dict[str, str] | None = None, source: str = "config.toml"
+) -> Config:
+    """Validate a config mapping; environment variables add the token and may override the DB."""
+    env = dict(os.environ) if env is None else env
+    data = dict(raw)
+    if env.get(DATABASE_URL_ENV):
+        database = dict(data.get("database") or {})
+        database["url"] = env[DATABASE_URL_ENV]
+        data["database"] = database
+    if env.get(TOKEN_ENV):
+        data["token"] = env[TOKEN_ENV]
+    if "token" in raw:
+        raise ConfigError(f"{source}: token: never put the token in a file; set {TOKEN_ENV}")
+    try:
+        return Config.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        more = len(exc.errors()) - 1
+        suffix = f" (and {more} more)" if more else ""
+        raise ConfigError(f"{source}: {_describe(dict(first))}{suffix}") from None
+
+
+def load_config(path: Path | None = None, *, env: dict[str, str] | None = None) -> Config:
+    """Read and validate `config.toml`; a missing default file means all defaults."""
+    explicit = path is not None
+    path = path or DEFAULT_CONFIG_PATH
+    if not path.exists():
+        if explicit:
+            raise ConfigError(f"{path}: file not found")
+        return parse_config({}, env=env, source=str(path))
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: not UTF-8 text") from None
+    return parse_config(raw, env=env, source=str(path))
