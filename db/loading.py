@@ -58,7 +58,7 @@ def read_data_file(path: Path) -> dict[str, Any]:
 
 
 def data_file_kind(data: dict[str, Any]) -> str:
-    """"registry" or "directive", from the file's top-level tables."""
+    """ "registry" or "directive", from the file's top-level tables."""
     if "agency" in data or "registry" in data:
         return "registry"
     if "directive" in data:
@@ -92,7 +92,9 @@ def _require(table: dict[str, Any], key: str, where: str) -> Any:
     return table[key]
 
 
-def _upsert(session: Session, model: Any, code: str, values: dict[str, Any], result: LoadResult) -> Any:
+def _upsert(
+    session: Session, model: Any, code: str, values: dict[str, Any], result: LoadResult
+) -> Any:
     """The row of `model` with this code, created or brought up to date."""
     row = session.exec(select(model).where(model.code == code)).first()
     if row is None:
@@ -166,7 +168,9 @@ def expand_codes(session: Session, codes: list[str], where: str) -> list[tuple[i
             continue
         group = session.exec(select(AgencyGroup).where(AgencyGroup.code == code)).first()
         if group is None:
-            raise DataFileError(f"{where}: unknown agency or group code {code!r} (load the registry first?)")
+            raise DataFileError(
+                f"{where}: unknown agency or group code {code!r} (load the registry first?)"
+            )
         members = session.exec(
             select(Agency.id)
             .join(AgencyGroupMember, AgencyGroupMember.agency_id == Agency.id)  # type: ignore[arg-type]
@@ -195,7 +199,9 @@ def load_directive(*, session: Session, data: dict[str, Any], source: str) -> Lo
     tracker = head.get("tracker")
     tracker_agency = _agency_by_code(session, tracker) if tracker else None
     if tracker and tracker_agency is None:
-        raise DataFileError(f"{where}: unknown tracker agency {tracker!r} (load the registry first?)")
+        raise DataFileError(
+            f"{where}: unknown tracker agency {tracker!r} (load the registry first?)"
+        )
     directive = _upsert(
         session,
         Directive,
@@ -254,11 +260,16 @@ def _sync_assignments(
         wanted[agency_id] = (AssignmentRole.LEAD, via)
     if not wanted:
         raise DataFileError(f"{where}: no lead or coordinating agency")
-    current = {a.agency_id: a for a in session.exec(select(Assignment).where(Assignment.task_id == task.id))}
+    current = {
+        a.agency_id: a
+        for a in session.exec(select(Assignment).where(Assignment.task_id == task.id))
+    }
     for agency_id, (role, via) in wanted.items():
         row = current.get(agency_id)
         if row is None:
-            session.add(Assignment(task_id=task.id, agency_id=agency_id, role=role, via_group_id=via))  # type: ignore[arg-type]
+            session.add(
+                Assignment(task_id=task.id, agency_id=agency_id, role=role, via_group_id=via)
+            )  # type: ignore[arg-type]
             result.created += 1
         elif _set(row, {"role": role, "via_group_id": via}):
             result.updated += 1
@@ -272,4 +283,6 @@ def _sync_assignments(
             session.delete(row)
             result.updated += 1
         else:
-            result.details.append(f"{where}: kept the assignment of agency #{agency_id}: it has reports")
+            result.details.append(
+                f"{where}: kept the assignment of agency #{agency_id}: it has reports"
+            )

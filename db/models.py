@@ -183,6 +183,7 @@ class OutboundMessage(SQLModel, table=True):
     telegram_message_id: int | None = None
     attempts: int = 0
     last_error: str | None = None
+    skipped_reason: str | None = None  # no longer useful when its time came (e.g. already reported)
 
 
 class Conversation(SQLModel, table=True):

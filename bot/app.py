@@ -1,0 +1,149 @@
+"""The one factory that builds the bot: every handler registered in one place.
+
+`run` (the `dondoc run` command), the demo and the tests all call
+`build_application`; only `run` starts polling for real.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from apscheduler.triggers.cron import CronTrigger
+from sqlalchemy import Engine
+from telegram import BotCommand, Update
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+from telegram.request import BaseRequest
+
+from bot import handlers
+from bot.context import Clock, DondocContext, Services, system_clock
+from dondoc.config import Config
+from jobs.cycle import run_cycle
+
+log = logging.getLogger(__name__)
+
+SWEEP_MINUTES = 10
+
+COMMANDS = {
+    "vi": [
+        BotCommand("pending", "Nhiệm vụ còn chưa báo cáo"),
+        BotCommand("summary", "Tổng hợp tháng (Văn phòng)"),
+        BotCommand("skip", "Bỏ qua ghi chú"),
+        BotCommand("help", "Hướng dẫn"),
+    ],
+    "en": [
+        BotCommand("pending", "Tasks not reported yet"),
+        BotCommand("summary", "Monthly digest (secretariat)"),
+        BotCommand("skip", "Skip the note"),
+        BotCommand("help", "Help"),
+    ],
+}
+
+AppType = Application[Any, DondocContext, Any, Any, Services, Any]
+
+
+def build_application(
+    config: Config,
+    *,
+    engine: Engine,
+    clock: Clock = system_clock,
+    request: BaseRequest | None = None,
+    schedule_jobs: bool = True,
+) -> AppType:
+    """The bot with every handler, sharing `engine`, `config` and `clock`."""
+    builder = (
+        ApplicationBuilder()
+        .token(config.require_token())
+        .base_url(config.bot.api_base_url)
+        .context_types(ContextTypes(context=DondocContext, bot_data=Services))
+        .post_init(_post_init)
+    )
+    if request is not None:
+        builder = builder.request(request)
+    application: AppType = builder.build()  # type: ignore[assignment]
+    services = application.bot_data
+    services.engine, services.config, services.clock = engine, config, clock
+
+    # Joining, help.
+    application.add_handler(CommandHandler("start", handlers.start))
+    application.add_handler(CommandHandler("help", handlers.help_command))
+    # Reporting: what is owed, buttons, notes, replies to requests.
+    application.add_handler(CommandHandler("pending", handlers.pending))
+    application.add_handler(CommandHandler("skip", handlers.skip))
+    application.add_handler(CallbackQueryHandler(handlers.button))
+    application.add_handler(
+        MessageHandler(
+            filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND, handlers.text_message
+        )
+    )
+    # The secretariat's digest.
+    application.add_handler(CommandHandler("summary", handlers.summary))
+    # Anything else that looks like a command gets the help.
+    application.add_handler(MessageHandler(filters.COMMAND, handlers.unknown_command))
+    application.add_error_handler(handlers.on_error)  # type: ignore[arg-type]
+
+    if schedule_jobs:
+        _schedule(application)
+    return application
+
+
+async def _post_init(application: AppType) -> None:
+    """Publish the command menu in the configured language."""
+    locale = application.bot_data.config.bot.locale
+    await application.bot.set_my_commands(COMMANDS.get(locale, COMMANDS["vi"]))
+
+
+def _schedule(application: AppType) -> None:
+    """Cron triggers at the schedule's times plus a sweep; the database decides what is owed."""
+    job_queue = application.job_queue
+    if job_queue is None:
+        raise RuntimeError("python-telegram-bot[job-queue] is required")
+    schedule = application.bot_data.config.schedule
+    zone = schedule.zone
+    triggers = {
+        "cycle:request-time": CronTrigger(
+            hour=schedule.request_time.hour, minute=schedule.request_time.minute, timezone=zone
+        ),
+        "cycle:digest-time": CronTrigger(
+            hour=schedule.digest_time.hour, minute=schedule.digest_time.minute, timezone=zone
+        ),
+        "cycle:sweep": CronTrigger(minute=f"*/{SWEEP_MINUTES}", timezone=zone),
+    }
+    for name, trigger in triggers.items():
+        for job in job_queue.get_jobs_by_name(name):
+            job.schedule_removal()
+        job_queue.run_custom(cycle_job, job_kwargs={"trigger": trigger, "id": name}, name=name)
+    # Catch up at once on start: whatever was owed while the bot was down.
+    job_queue.run_once(cycle_job, when=1, name="cycle:catch-up")
+
+
+async def cycle_job(context: DondocContext) -> None:
+    """Run the reporting cycle at the clock's now."""
+    result = await run_cycle(
+        bot=context.bot, engine=context.engine, config=context.config, now=context.now()
+    )
+    if result.sent or result.failed or result.unreachable:
+        log.info(
+            "cycle %s: %d sent, %d skipped, %d failed, %d unreachable",
+            result.period,
+            result.sent,
+            result.skipped,
+            result.failed,
+            len(result.unreachable),
+        )
+
+
+def run(config: Config, *, engine: Engine) -> None:
+    """Poll Telegram until interrupted."""
+    application = build_application(config, engine=engine)
+    application.run_polling(
+        allowed_updates=Update.ALL_TYPES, timeout=config.bot.poll_timeout_seconds
+    )

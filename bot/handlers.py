@@ -1,0 +1,454 @@
+"""Telegram handlers: parse the update, call a data function, reply.
+
+Who may do what is decided from the contact registered for the chat, never
+from what a message or a button claims.
+"""
+
+from __future__ import annotations
+
+import logging
+from html import escape
+
+from telegram import Message, Update
+from telegram.constants import ParseMode
+
+from bot.compose import choice_keyboard, parse_callback, status_keyboard, task_lines
+from bot.context import DondocContext
+from bot.texts import STATUS_ICONS, role_label, say, status_label
+from db import queries
+from db.engine import session_scope
+from db.models import Role
+from jobs.calendar import parse_month
+from jobs.digest import build_digest, render_html
+
+log = logging.getLogger(__name__)
+
+SECRETARIAT_ROLES = (Role.SECRETARIAT, Role.ADMIN)
+
+
+async def _reply(update: Update, text: str, **kwargs: object) -> Message | None:
+    """Answer in the chat the update came from, as HTML."""
+    message = update.effective_message
+    if message is None:
+        return None
+    return await message.reply_text(text, parse_mode=ParseMode.HTML, **kwargs)  # type: ignore[arg-type]
+
+
+def _contact(update: Update, context: DondocContext) -> queries.ContactInfo | None:
+    chat = update.effective_chat
+    if chat is None:
+        return None
+    with session_scope(context.engine) as session:
+        return queries.contact_for_chat(session=session, chat_id=chat.id)
+
+
+async def _refuse_stranger(update: Update, context: DondocContext) -> None:
+    user = update.effective_user
+    log.info("refused unregistered user %s", user.id if user else "?")
+    if update.callback_query is not None:
+        await update.callback_query.answer(say("callback.refused", context.locale))
+    await _reply(update, say("refusal.stranger", context.locale))
+
+
+# --- joining and help ---------------------------------------------------------------------------
+
+
+async def start(update: Update, context: DondocContext) -> None:
+    """`/start <code>` binds the user to an agency; `/start` alone says who the bot is."""
+    user, chat = update.effective_user, update.effective_chat
+    if user is None or chat is None:
+        return
+    if not context.args:
+        await help_command(update, context)
+        return
+    with session_scope(context.engine) as session:
+        outcome = queries.redeem_invite(
+            session=session,
+            code=context.args[0],
+            user_id=user.id,
+            chat_id=chat.id,
+            display_name=user.full_name,
+            now=context.now(),
+        )
+    locale = context.locale
+    role = role_label(outcome.role, locale) if outcome.role else ""
+    if outcome.result == "joined":
+        log.info("user %s joined %s as %s", user.id, outcome.agency_name, outcome.role)
+        text = say(
+            "invite.joined", locale, name=user.first_name, role=role, agency=outcome.agency_name
+        )
+    elif outcome.result == "already":
+        text = say("invite.already", locale, role=role, agency=outcome.agency_name)
+    elif outcome.result == "expired" and outcome.expires_at is not None:
+        expired_on = outcome.expires_at.astimezone(context.config.schedule.zone)
+        text = say("invite.expired", locale, date=expired_on.strftime("%d/%m/%Y"))
+    else:
+        log.info("user %s used a %s invite code", user.id, outcome.result)
+        text = say(f"invite.{outcome.result}", locale)
+    await _reply(update, text)
+
+
+async def help_command(update: Update, context: DondocContext) -> None:
+    """What the bot is and what this user may do."""
+    contact = _contact(update, context)
+    if contact is None:
+        await _reply(update, say("welcome.stranger", context.locale))
+    elif contact.role in SECRETARIAT_ROLES:
+        await _reply(update, say("help.secretariat", context.locale))
+    else:
+        await _reply(update, say("help.officer", context.locale, agency=contact.agency_name))
+
+
+# --- what is owed -------------------------------------------------------------------------------
+
+
+async def pending(update: Update, context: DondocContext) -> None:
+    """An officer's unreported tasks with buttons; for the secretariat, who has not reported."""
+    contact = _contact(update, context)
+    if contact is None:
+        await _refuse_stranger(update, context)
+        return
+    locale, zone = context.locale, context.config.schedule.zone
+    with session_scope(context.engine) as session:
+        period = queries.current_period(session=session, now=context.now())
+        if period is None:
+            owed, missing = [], []
+        elif contact.role in SECRETARIAT_ROLES:
+            owed, missing = [], queries.agencies_not_reported(session=session, period_id=period.id)
+        else:
+            owed = queries.pending_assignments(
+                session=session, agency_id=contact.agency_id, period_id=period.id
+            )
+            missing = []
+    if period is None:
+        await _reply(update, say("pending.none_open", locale))
+    elif contact.role in SECRETARIAT_ROLES:
+        if not missing:
+            await _reply(update, say("pending.missing_none", locale, month=period.label))
+            return
+        header = say("pending.missing_header", locale, month=period.label, count=len(missing))
+        for part in _paginate([header, *(f"• {escape(name, quote=False)}" for name in missing)]):
+            await _reply(update, part)
+    elif not owed:
+        await _reply(
+            update, say("pending.all_done", locale, agency=contact.agency_name, month=period.label)
+        )
+    else:
+        header = say(
+            "pending.header",
+            locale,
+            agency=contact.agency_name,
+            count=len(owed),
+            month=period.label,
+        )
+        text = "\n".join([header, "", *task_lines(owed, zone, locale)])
+        await _reply(update, text, reply_markup=choice_keyboard(owed, period.id, locale))
+
+
+def _paginate(lines: list[str], limit: int = 4000) -> list[str]:
+    parts: list[str] = [""]
+    for line in lines:
+        if len(parts[-1]) + len(line) + 1 > limit:
+            parts.append("")
+        parts[-1] = f"{parts[-1]}\n{line}" if parts[-1] else line
+    return parts
+
+
+async def summary(update: Update, context: DondocContext) -> None:
+    """`/summary [directive] [MM/YYYY]`: the digest, for the secretariat only."""
+    contact = _contact(update, context)
+    if contact is None:
+        await _refuse_stranger(update, context)
+        return
+    locale = context.locale
+    if contact.role not in SECRETARIAT_ROLES:
+        log.info("refused /summary to %s of %s", contact.role, contact.agency_code)
+        role = role_label(contact.role, locale)
+        await _reply(
+            update, say("refusal.secretariat_only", locale, role=role, agency=contact.agency_name)
+        )
+        return
+    month, directive_code = None, None
+    for arg in context.args or []:
+        try:
+            month = parse_month(arg)
+        except ValueError:
+            if any(ch.isalpha() for ch in arg):
+                directive_code = arg
+            else:
+                await _reply(update, say("summary.bad_period", locale, value=arg))
+                return
+    now = context.now()
+    with session_scope(context.engine) as session:
+        if month is None:
+            period = queries.current_period(session=session, now=now)
+        else:
+            period = queries.period_by_month(session=session, month=month)
+        digest = None
+        if period is not None:
+            digest = build_digest(
+                session=session, period=period, as_of=now, directive_code=directive_code
+            )
+    if digest is None:
+        if month is None:
+            await _reply(update, say("pending.none_open", locale))
+        else:
+            await _reply(update, say("summary.no_period", locale, month=queries.month_label(month)))
+        return
+    for part in render_html(digest, zone=context.config.schedule.zone, locale=locale):
+        await _reply(update, part)
+
+
+# --- buttons, notes and replies -----------------------------------------------------------------
+
+
+async def button(update: Update, context: DondocContext) -> None:
+    """A task button shows the status buttons; a status button records the status."""
+    query = update.callback_query
+    if query is None:
+        return
+    contact = _contact(update, context)
+    if contact is None:
+        await _refuse_stranger(update, context)
+        return
+    locale = context.locale
+    choice = parse_callback(query.data)
+    with session_scope(context.engine) as session:
+        current = queries.current_period(session=session, now=context.now())
+        assignment = (
+            queries.assignment_by_id(session=session, assignment_id=choice.assignment_id)
+            if choice
+            else None
+        )
+    if choice is None or assignment is None or current is None or choice.period_id != current.id:
+        log.warning("refused button %r from contact %s", query.data, contact.id)
+        await query.answer(say("callback.refused", locale))
+        await _reply(update, say("refusal.stale", locale))
+        return
+    if contact.role is not Role.OFFICER or assignment.agency_id != contact.agency_id:
+        log.warning("refused button %r: assignment is not %s's", query.data, contact.agency_code)
+        await query.answer(say("callback.refused", locale))
+        await _reply(update, say("refusal.not_yours", locale))
+        return
+    now = context.now()
+    if choice.action == "task":
+        with session_scope(context.engine) as session:
+            conversation = queries.get_conversation(session=session, contact_id=contact.id)
+            if (
+                conversation
+                and conversation.awaiting == "status"
+                and conversation.assignment_id is None
+            ):
+                queries.set_conversation(
+                    session=session,
+                    contact_id=contact.id,
+                    period_id=current.id,
+                    awaiting="status",
+                    now=now,
+                    assignment_id=assignment.id,
+                    draft_note=conversation.draft_note,
+                )
+        await query.answer()
+        text = say(
+            "task.status_prompt",
+            locale,
+            number=assignment.number,
+            directive=assignment.directive_code,
+            title=assignment.title,
+        )
+        await _reply(update, text, reply_markup=status_keyboard(assignment.id, current.id, locale))
+        return
+    assert choice.status is not None
+    with session_scope(context.engine) as session:
+        conversation = queries.get_conversation(session=session, contact_id=contact.id)
+        note = None
+        if (
+            conversation is not None
+            and conversation.awaiting == "status"
+            and conversation.period_id == current.id
+            and conversation.assignment_id in (None, assignment.id)
+        ):
+            note = conversation.draft_note
+        report = queries.record_report(
+            session=session,
+            assignment_id=assignment.id,
+            period_id=current.id,
+            contact_id=contact.id,
+            status=choice.status,
+            note=note,
+            now=now,
+            update_id=update.update_id,
+        )
+        if note is None:
+            queries.set_conversation(
+                session=session,
+                contact_id=contact.id,
+                period_id=current.id,
+                awaiting="note",
+                now=now,
+                assignment_id=assignment.id,
+                report_id=report.id,
+            )
+        else:
+            queries.clear_conversation(session=session, contact_id=contact.id)
+    await query.answer(say("callback.saved", locale))
+    icon, label = STATUS_ICONS[choice.status], status_label(choice.status, locale)
+    if note is None:
+        await _reply(
+            update, say("report.saved", locale, icon=icon, status=label, number=assignment.number)
+        )
+    else:
+        await _reply(update, say("report.note_saved", locale, number=assignment.number))
+
+
+async def skip(update: Update, context: DondocContext) -> None:
+    """`/skip`: keep the status just given, without a note."""
+    contact = _contact(update, context)
+    if contact is None:
+        await _refuse_stranger(update, context)
+        return
+    with session_scope(context.engine) as session:
+        conversation = queries.get_conversation(session=session, contact_id=contact.id)
+        assignment = None
+        if (
+            conversation is not None
+            and conversation.awaiting == "note"
+            and conversation.assignment_id
+        ):
+            assignment = queries.assignment_by_id(
+                session=session, assignment_id=conversation.assignment_id
+            )
+            queries.clear_conversation(session=session, contact_id=contact.id)
+    if assignment is None:
+        await _reply(update, say("report.nothing_to_skip", context.locale))
+    else:
+        await _reply(update, say("report.skipped", context.locale, number=assignment.number))
+
+
+async def text_message(update: Update, context: DondocContext) -> None:
+    """A note after a status, or a reply to a request: stored as a report."""
+    message = update.effective_message
+    if message is None or message.text is None:
+        return
+    contact = _contact(update, context)
+    if contact is None:
+        await _refuse_stranger(update, context)
+        return
+    if contact.role is not Role.OFFICER:
+        await _reply(update, say("report.not_understood", context.locale))
+        return
+    replied = message.reply_to_message
+    if replied is not None:
+        with session_scope(context.engine) as session:
+            request = queries.request_for_message(
+                session=session, chat_id=message.chat_id, telegram_message_id=replied.message_id
+            )
+        if request is not None and request.period_id is not None:
+            await _reply_to_request(update, context, contact, request.period_id, message.text)
+            return
+    await _note(update, context, contact, message.text)
+
+
+async def _note(
+    update: Update, context: DondocContext, contact: queries.ContactInfo, text: str
+) -> None:
+    """The note that follows a status button."""
+    locale, now = context.locale, context.now()
+    with session_scope(context.engine) as session:
+        conversation = queries.get_conversation(session=session, contact_id=contact.id)
+        if (
+            conversation is None
+            or conversation.awaiting != "note"
+            or conversation.assignment_id is None
+        ):
+            assignment = None
+        else:
+            assignment = queries.assignment_by_id(
+                session=session, assignment_id=conversation.assignment_id
+            )
+            history = queries.report_history(
+                session=session,
+                assignment_id=conversation.assignment_id,
+                period_id=conversation.period_id,
+            )
+            queries.record_report(
+                session=session,
+                assignment_id=conversation.assignment_id,
+                period_id=conversation.period_id,
+                contact_id=contact.id,
+                status=history[-1].status if history else None,
+                note=text,
+                now=now,
+                update_id=update.update_id,
+            )
+            queries.clear_conversation(session=session, contact_id=contact.id)
+    if assignment is None:
+        await _reply(update, say("report.not_understood", locale))
+    else:
+        await _reply(update, say("report.note_saved", locale, number=assignment.number))
+
+
+async def _reply_to_request(
+    update: Update, context: DondocContext, contact: queries.ContactInfo, period_id: int, text: str
+) -> None:
+    """A plain reply to a request is a report: stored, then the status is asked for."""
+    locale, now = context.locale, context.now()
+    with session_scope(context.engine) as session:
+        owed = queries.assignments_of_agency(session=session, agency_id=contact.agency_id)
+        if len(owed) == 1:
+            only = owed[0]
+            history = queries.report_history(
+                session=session, assignment_id=only.id, period_id=period_id
+            )
+            report = queries.record_report(
+                session=session,
+                assignment_id=only.id,
+                period_id=period_id,
+                contact_id=contact.id,
+                status=history[-1].status if history else None,
+                note=text,
+                now=now,
+                update_id=update.update_id,
+            )
+            queries.set_conversation(
+                session=session,
+                contact_id=contact.id,
+                period_id=period_id,
+                awaiting="status",
+                now=now,
+                assignment_id=only.id,
+                draft_note=text,
+                report_id=report.id,
+            )
+        elif owed:
+            queries.set_conversation(
+                session=session,
+                contact_id=contact.id,
+                period_id=period_id,
+                awaiting="status",
+                now=now,
+                draft_note=text,
+            )
+    if len(owed) == 1:
+        prompt = say("report.reply_saved", locale, number=owed[0].number)
+        await _reply(update, prompt, reply_markup=status_keyboard(owed[0].id, period_id, locale))
+    elif owed:
+        await _reply(
+            update,
+            say("report.reply_which_task", locale),
+            reply_markup=choice_keyboard(owed, period_id, locale),
+        )
+    else:
+        await _reply(update, say("report.not_understood", locale))
+
+
+async def unknown_command(update: Update, context: DondocContext) -> None:
+    """Any other command gets the help text."""
+    await help_command(update, context)
+
+
+async def on_error(update: object, context: DondocContext) -> None:
+    """Log the failure with its traceback and tell the user something went wrong."""
+    log.error("error while handling an update", exc_info=context.error)
+    if isinstance(update, Update) and update.effective_message is not None:
+        await _reply(update, say("error.generic", context.locale))

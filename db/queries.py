@@ -1,0 +1,628 @@
+"""Data functions: each takes a keyword-only session and returns plain data, not ORM rows.
+
+The bot and the jobs call these inside one short `session_scope` each, and
+never hold a session across an await on Telegram.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from db.models import (
+    Agency,
+    Assignment,
+    AssignmentRole,
+    Contact,
+    Conversation,
+    Directive,
+    Invite,
+    MessageKind,
+    OutboundMessage,
+    ReportingPeriod,
+    Role,
+    Status,
+    StatusReport,
+    Task,
+)
+
+INVITE_BYTES = 16  # 128 bits, URL-safe: fits Telegram's 64-character start parameter
+
+
+def month_label(month: str) -> str:
+    """ "2021-08" as the Office writes it: "08/2021"."""
+    year, number = month.split("-")
+    return f"{number}/{year}"
+
+
+# --- plain data handed out of db/ -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ContactInfo:
+    """Who is behind a chat, and for which agency."""
+
+    id: int
+    agency_id: int
+    agency_code: str
+    agency_name: str
+    role: Role
+    chat_id: int
+    user_id: int
+    display_name: str
+
+
+@dataclass(frozen=True)
+class InviteInfo:
+    """A freshly made invite."""
+
+    code: str
+    agency_code: str
+    agency_name: str
+    role: Role
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
+class InviteOutcome:
+    """What using an invite code did: joined, already, unknown, used, expired or revoked."""
+
+    result: str
+    agency_name: str = ""
+    role: Role | None = None
+    expires_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class PeriodInfo:
+    """A reporting month and its times."""
+
+    id: int
+    month: str
+    request_at: datetime
+    due_at: datetime
+    digest_at: datetime
+
+    @property
+    def label(self) -> str:
+        """The month as the Office writes it: 08/2021."""
+        return month_label(self.month)
+
+
+@dataclass(frozen=True)
+class AssignmentInfo:
+    """A task an agency owes, with what the request shows of it."""
+
+    id: int
+    agency_id: int
+    task_id: int
+    number: str
+    title: str
+    directive_code: str
+    role: AssignmentRole
+    deadline: date | None
+
+
+@dataclass(frozen=True)
+class ReportInfo:
+    """The latest version of a report."""
+
+    id: int
+    assignment_id: int
+    status: Status | None
+    note: str | None
+    reported_at: datetime
+    contact_name: str
+
+
+@dataclass(frozen=True)
+class ConversationInfo:
+    """What the bot is waiting for from a contact."""
+
+    contact_id: int
+    period_id: int
+    assignment_id: int | None
+    awaiting: str
+    draft_note: str | None
+    report_id: int | None
+
+
+@dataclass(frozen=True)
+class OutboundInfo:
+    """A message the bot owes and has not sent yet."""
+
+    id: int
+    key: str
+    kind: MessageKind
+    contact_id: int
+    agency_id: int
+    chat_id: int
+    period_id: int | None
+    due_at: datetime
+    attempts: int
+
+
+# --- contacts and invites ---------------------------------------------------------------------
+
+
+def _contact_info(contact: Contact, agency: Agency) -> ContactInfo:
+    return ContactInfo(
+        id=contact.id,  # type: ignore[arg-type]
+        agency_id=agency.id,  # type: ignore[arg-type]
+        agency_code=agency.code,
+        agency_name=agency.name,
+        role=contact.role,
+        chat_id=contact.chat_id,
+        user_id=contact.user_id,
+        display_name=contact.display_name,
+    )
+
+
+def contact_for_chat(*, session: Session, chat_id: int) -> ContactInfo | None:
+    """The active contact registered in this chat, if any."""
+    row = session.exec(
+        select(Contact, Agency)
+        .join(Agency, col(Agency.id) == Contact.agency_id)
+        .where(Contact.chat_id == chat_id, col(Contact.active).is_(True))
+        .order_by(col(Contact.id))
+    ).first()
+    return _contact_info(*row) if row else None
+
+
+def contacts_of_agency(
+    *, session: Session, agency_id: int, role: Role | None = None
+) -> list[ContactInfo]:
+    """The agency's active contacts, optionally of one role."""
+    query = (
+        select(Contact, Agency)
+        .join(Agency, col(Agency.id) == Contact.agency_id)
+        .where(Contact.agency_id == agency_id, col(Contact.active).is_(True))
+    )
+    if role is not None:
+        query = query.where(Contact.role == role)
+    return [_contact_info(c, a) for c, a in session.exec(query.order_by(col(Contact.id)))]
+
+
+def agency_by_code(*, session: Session, code: str) -> Agency | None:
+    """An agency row by its code (for the CLI)."""
+    return session.exec(select(Agency).where(Agency.code == code)).first()
+
+
+def create_invite(
+    *, session: Session, agency_code: str, role: Role, now: datetime, valid_days: int
+) -> InviteInfo:
+    """A new single-use invite for the agency; raises LookupError for an unknown agency."""
+    agency = agency_by_code(session=session, code=agency_code)
+    if agency is None:
+        raise LookupError(agency_code)
+    invite = Invite(
+        code=secrets.token_urlsafe(INVITE_BYTES),
+        agency_id=agency.id,  # type: ignore[arg-type]
+        role=role,
+        created_at=now,
+        expires_at=now + timedelta(days=valid_days),
+    )
+    session.add(invite)
+    session.flush()
+    return InviteInfo(invite.code, agency.code, agency.name, role, invite.expires_at)
+
+
+def redeem_invite(
+    *, session: Session, code: str, user_id: int, chat_id: int, display_name: str, now: datetime
+) -> InviteOutcome:
+    """Bind the user to the invite's agency and role, if the code is good."""
+    invite = session.exec(select(Invite).where(Invite.code == code)).first()
+    if invite is None:
+        return InviteOutcome("unknown")
+    agency = session.get(Agency, invite.agency_id)
+    assert agency is not None
+    existing = session.exec(
+        select(Contact).where(
+            Contact.agency_id == agency.id,
+            Contact.chat_id == chat_id,
+            col(Contact.active).is_(True),
+        )
+    ).first()
+    if existing is not None and existing.role == invite.role:
+        return InviteOutcome("already", agency.name, existing.role)
+    if invite.revoked_at is not None:
+        return InviteOutcome("revoked", agency.name, invite.role)
+    if invite.used_at is not None:
+        return InviteOutcome("used", agency.name, invite.role)
+    if invite.expires_at <= now:
+        return InviteOutcome("expired", agency.name, invite.role, invite.expires_at)
+    invite.used_at = now
+    invite.used_by_user_id = user_id
+    contact = session.exec(
+        select(Contact).where(Contact.agency_id == agency.id, Contact.chat_id == chat_id)
+    ).first()
+    if contact is None:
+        contact = Contact(
+            agency_id=agency.id,  # type: ignore[arg-type]
+            role=invite.role,
+            user_id=user_id,
+            chat_id=chat_id,
+            display_name=display_name,
+            joined_at=now,
+        )
+        session.add(contact)
+    else:
+        contact.role, contact.active, contact.display_name = invite.role, True, display_name
+        contact.unreachable_since = None
+    session.flush()
+    return InviteOutcome("joined", agency.name, invite.role)
+
+
+# --- periods ----------------------------------------------------------------------------------
+
+
+def _period_info(row: ReportingPeriod) -> PeriodInfo:
+    return PeriodInfo(row.id, row.month, row.request_at, row.due_at, row.digest_at)  # type: ignore[arg-type]
+
+
+def ensure_period(
+    *,
+    session: Session,
+    month: str,
+    request_at: datetime,
+    due_at: datetime,
+    digest_at: datetime,
+    now: datetime,
+) -> PeriodInfo:
+    """The period for `month`, opened now if it did not exist."""
+    row = session.exec(select(ReportingPeriod).where(ReportingPeriod.month == month)).first()
+    if row is None:
+        row = ReportingPeriod(
+            month=month, request_at=request_at, due_at=due_at, digest_at=digest_at, opened_at=now
+        )
+        session.add(row)
+        session.flush()
+    return _period_info(row)
+
+
+def period_by_month(*, session: Session, month: str) -> PeriodInfo | None:
+    """The period of a month ("2021-08"), if it was opened."""
+    row = session.exec(select(ReportingPeriod).where(ReportingPeriod.month == month)).first()
+    return _period_info(row) if row else None
+
+
+def period_by_id(*, session: Session, period_id: int) -> PeriodInfo | None:
+    """A period by id."""
+    row = session.get(ReportingPeriod, period_id)
+    return _period_info(row) if row else None
+
+
+def current_period(*, session: Session, now: datetime) -> PeriodInfo | None:
+    """The latest period whose request time has come."""
+    row = session.exec(
+        select(ReportingPeriod)
+        .where(ReportingPeriod.request_at <= now)
+        .order_by(col(ReportingPeriod.request_at).desc())
+    ).first()
+    return _period_info(row) if row else None
+
+
+# --- assignments and reports ----------------------------------------------------------------
+
+
+def _assignment_query():  # type: ignore[no-untyped-def]
+    return (
+        select(Assignment, Task, Directive)
+        .join(Task, col(Task.id) == Assignment.task_id)
+        .join(Directive, col(Directive.id) == Task.directive_id)
+        .where(col(Directive.active).is_(True), col(Task.monthly).is_(True))
+        .order_by(col(Directive.id), col(Task.position))
+    )
+
+
+def _assignment_info(a: Assignment, t: Task, d: Directive) -> AssignmentInfo:
+    return AssignmentInfo(a.id, a.agency_id, t.id, t.number, t.title, d.code, a.role, t.deadline)  # type: ignore[arg-type]
+
+
+def assignments_of_agency(*, session: Session, agency_id: int) -> list[AssignmentInfo]:
+    """The monthly-reported tasks an agency holds in active directives, in document order."""
+    rows = session.exec(_assignment_query().where(Assignment.agency_id == agency_id))
+    return [_assignment_info(*row) for row in rows]
+
+
+def assignment_by_id(*, session: Session, assignment_id: int) -> AssignmentInfo | None:
+    """One assignment, if it exists and is still reported monthly."""
+    row = session.exec(_assignment_query().where(Assignment.id == assignment_id)).first()
+    return _assignment_info(*row) if row else None
+
+
+def latest_reports(
+    *,
+    session: Session,
+    period_id: int,
+    assignment_ids: Iterable[int] | None = None,
+    as_of: datetime | None = None,
+) -> dict[int, ReportInfo]:
+    """The latest report version per assignment for a period (optionally as of a time)."""
+    latest = (
+        select(StatusReport.assignment_id, func.max(StatusReport.id).label("report_id"))
+        .where(StatusReport.period_id == period_id)
+        .group_by(col(StatusReport.assignment_id))
+    )
+    if as_of is not None:
+        latest = latest.where(StatusReport.reported_at <= as_of)
+    if assignment_ids is not None:
+        latest = latest.where(col(StatusReport.assignment_id).in_(list(assignment_ids)))
+    ids = latest.subquery()
+    rows = session.exec(
+        select(StatusReport, Contact)
+        .join(ids, ids.c.report_id == StatusReport.id)
+        .join(Contact, col(Contact.id) == StatusReport.contact_id)
+    )
+    return {
+        r.assignment_id: ReportInfo(
+            r.id, r.assignment_id, r.status, r.note, r.reported_at, c.display_name
+        )  # type: ignore[arg-type]
+        for r, c in rows
+    }
+
+
+def pending_assignments(
+    *, session: Session, agency_id: int, period_id: int
+) -> list[AssignmentInfo]:
+    """The agency's tasks with no report with a status yet this period."""
+    owed = assignments_of_agency(session=session, agency_id=agency_id)
+    reports = latest_reports(
+        session=session, period_id=period_id, assignment_ids=[a.id for a in owed]
+    )
+    return [a for a in owed if a.id not in reports or reports[a.id].status is None]
+
+
+def record_report(
+    *,
+    session: Session,
+    assignment_id: int,
+    period_id: int,
+    contact_id: int,
+    status: Status | None,
+    note: str | None,
+    now: datetime,
+    update_id: int | None = None,
+) -> ReportInfo:
+    """Add a new version of the report; earlier versions stay as history."""
+    report = StatusReport(
+        assignment_id=assignment_id,
+        period_id=period_id,
+        status=status,
+        note=note,
+        contact_id=contact_id,
+        reported_at=now,
+        update_id=update_id,
+    )
+    session.add(report)
+    session.flush()
+    contact = session.get(Contact, contact_id)
+    name = contact.display_name if contact else ""
+    return ReportInfo(report.id, assignment_id, status, note, now, name)  # type: ignore[arg-type]
+
+
+def report_history(*, session: Session, assignment_id: int, period_id: int) -> list[ReportInfo]:
+    """Every version of a report, oldest first."""
+    rows = session.exec(
+        select(StatusReport, Contact)
+        .join(Contact, col(Contact.id) == StatusReport.contact_id)
+        .where(StatusReport.assignment_id == assignment_id, StatusReport.period_id == period_id)
+        .order_by(col(StatusReport.id))
+    )
+    return [
+        ReportInfo(r.id, r.assignment_id, r.status, r.note, r.reported_at, c.display_name)  # type: ignore[arg-type]
+        for r, c in rows
+    ]
+
+
+# --- conversation state ----------------------------------------------------------------------
+
+
+def get_conversation(*, session: Session, contact_id: int) -> ConversationInfo | None:
+    """What the bot is waiting for from this contact."""
+    row = session.get(Conversation, contact_id)
+    if row is None:
+        return None
+    return ConversationInfo(
+        row.contact_id,
+        row.period_id,
+        row.assignment_id,
+        row.awaiting,
+        row.draft_note,
+        row.report_id,
+    )
+
+
+def set_conversation(
+    *,
+    session: Session,
+    contact_id: int,
+    period_id: int,
+    awaiting: str,
+    now: datetime,
+    assignment_id: int | None = None,
+    draft_note: str | None = None,
+    report_id: int | None = None,
+) -> None:
+    """Remember what comes next from this contact (one thing at a time)."""
+    row = session.get(Conversation, contact_id) or Conversation(
+        contact_id=contact_id, period_id=period_id, awaiting=awaiting, updated_at=now
+    )
+    row.period_id, row.awaiting, row.updated_at = period_id, awaiting, now
+    row.assignment_id, row.draft_note, row.report_id = assignment_id, draft_note, report_id
+    session.add(row)
+    session.flush()
+
+
+def clear_conversation(*, session: Session, contact_id: int) -> None:
+    """Forget what the bot was waiting for."""
+    row = session.get(Conversation, contact_id)
+    if row is not None:
+        session.delete(row)
+        session.flush()
+
+
+# --- outbound messages ------------------------------------------------------------------------
+
+
+def owing_agencies(*, session: Session) -> list[int]:
+    """Agencies that hold at least one monthly task in an active directive."""
+    rows = session.exec(
+        select(Assignment.agency_id)
+        .join(Task, col(Task.id) == Assignment.task_id)
+        .join(Directive, col(Directive.id) == Task.directive_id)
+        .where(col(Directive.active).is_(True), col(Task.monthly).is_(True))
+        .distinct()
+    )
+    return sorted(rows)
+
+
+def plan_message(
+    *,
+    session: Session,
+    key: str,
+    kind: MessageKind,
+    contact: ContactInfo,
+    period_id: int | None,
+    due_at: datetime,
+) -> bool:
+    """Write the row for a message the bot owes, unless one with this key exists."""
+    exists = session.exec(select(OutboundMessage.id).where(OutboundMessage.key == key)).first()
+    if exists is not None:
+        return False
+    session.add(
+        OutboundMessage(
+            key=key,
+            kind=kind,
+            contact_id=contact.id,
+            period_id=period_id,
+            chat_id=contact.chat_id,
+            due_at=due_at,
+        )
+    )
+    session.flush()
+    return True
+
+
+def due_messages(*, session: Session, now: datetime, limit: int = 500) -> list[OutboundInfo]:
+    """Owed messages whose time has come, oldest first, to contacts still reachable."""
+    rows = session.exec(
+        select(OutboundMessage, Contact)
+        .join(Contact, col(Contact.id) == OutboundMessage.contact_id)
+        .where(
+            col(OutboundMessage.sent_at).is_(None),
+            col(OutboundMessage.skipped_reason).is_(None),
+            OutboundMessage.due_at <= now,
+            col(Contact.active).is_(True),
+            col(Contact.unreachable_since).is_(None),
+        )
+        .order_by(col(OutboundMessage.due_at), col(OutboundMessage.id))
+        .limit(limit)
+    )
+    return [
+        OutboundInfo(
+            m.id,
+            m.key,
+            m.kind,
+            m.contact_id,
+            c.agency_id,
+            m.chat_id,
+            m.period_id,
+            m.due_at,
+            m.attempts,  # type: ignore[arg-type]
+        )
+        for m, c in rows
+    ]
+
+
+def mark_attempt(*, session: Session, message_id: int) -> None:
+    """Count an attempt before the send, so a crash mid-send is visible afterwards."""
+    row = session.get(OutboundMessage, message_id)
+    assert row is not None
+    row.attempts += 1
+
+
+def mark_sent(
+    *, session: Session, message_id: int, telegram_message_id: int, now: datetime
+) -> None:
+    """Record the Telegram message id of a sent message."""
+    row = session.get(OutboundMessage, message_id)
+    assert row is not None
+    row.sent_at, row.telegram_message_id, row.last_error = now, telegram_message_id, None
+
+
+def mark_failed(*, session: Session, message_id: int, error: str) -> None:
+    """Keep the last error of a failed send (it will be tried again)."""
+    row = session.get(OutboundMessage, message_id)
+    assert row is not None
+    row.last_error = error[:500]
+
+
+def mark_skipped(*, session: Session, message_id: int, reason: str) -> None:
+    """A message no longer worth sending (e.g. the agency has reported since)."""
+    row = session.get(OutboundMessage, message_id)
+    assert row is not None
+    row.skipped_reason = reason
+
+
+def mark_unreachable(*, session: Session, contact_id: int, now: datetime) -> None:
+    """Stop sending to a contact that blocked the bot or whose chat is gone."""
+    contact = session.get(Contact, contact_id)
+    if contact is not None and contact.unreachable_since is None:
+        contact.unreachable_since = now
+
+
+def request_for_message(
+    *, session: Session, chat_id: int, telegram_message_id: int
+) -> OutboundInfo | None:
+    """The request or nudge that a replied-to message was, if it was one."""
+    row = session.exec(
+        select(OutboundMessage, Contact)
+        .join(Contact, col(Contact.id) == OutboundMessage.contact_id)
+        .where(
+            OutboundMessage.chat_id == chat_id,
+            OutboundMessage.telegram_message_id == telegram_message_id,
+            col(OutboundMessage.kind).in_([MessageKind.REQUEST, MessageKind.NUDGE]),
+        )
+    ).first()
+    if row is None:
+        return None
+    m, c = row
+    return OutboundInfo(
+        m.id,
+        m.key,
+        m.kind,
+        m.contact_id,
+        c.agency_id,
+        m.chat_id,
+        m.period_id,
+        m.due_at,
+        m.attempts,  # type: ignore[arg-type]
+    )
+
+
+def sent_count(*, session: Session, kind: MessageKind | None = None) -> int:
+    """How many owed messages have been sent (for progress and tests)."""
+    query = (
+        select(func.count())
+        .select_from(OutboundMessage)
+        .where(col(OutboundMessage.sent_at).is_not(None))
+    )
+    if kind is not None:
+        query = query.where(OutboundMessage.kind == kind)
+    return int(session.exec(query).one())
+
+
+def agencies_not_reported(*, session: Session, period_id: int) -> list[str]:
+    """Names of the agencies that still owe a report on some task this period."""
+    names = []
+    for agency_id in owing_agencies(session=session):
+        if pending_assignments(session=session, agency_id=agency_id, period_id=period_id):
+            agency = session.get(Agency, agency_id)
+            names.append(agency.name if agency else str(agency_id))
+    return names

@@ -1,0 +1,183 @@
+"""The `dondoc` command: load data, issue invites, run the bot, print the digest, run the demo.
+
+Every expected problem (bad config, bad data file, unknown agency) is one
+clear line on stderr and exit status 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from sqlalchemy import Engine
+
+from db import queries
+from db.engine import make_engine, session_scope, upgrade_schema
+from db.loading import DataFileError, data_file_kind, load_data, read_data_file
+from db.models import Role
+from dondoc.config import Config, ConfigError, load_config
+
+app = typer.Typer(
+    help="dondoc — đôn đốc thực hiện nhiệm vụ qua Telegram.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+err = Console(stderr=True)
+out = Console()
+
+ConfigOption = Annotated[Path | None, typer.Option("--config", "-c", help="Path to config.toml.")]
+
+
+class UserError(Exception):
+    """A problem the person at the terminal can fix; printed as one line."""
+
+
+@contextmanager
+def _friendly_errors() -> Iterator[None]:
+    try:
+        yield
+    except (ConfigError, DataFileError, UserError) as exc:
+        err.print(f"[red]error:[/red] {exc}", highlight=False, soft_wrap=True)
+        raise typer.Exit(2) from None
+
+
+def _setup(config_path: Path | None) -> tuple[Config, Engine]:
+    config = load_config(config_path)
+    engine = make_engine(config.database.url)
+    upgrade_schema(engine)
+    return config, engine
+
+
+def configure_logging(level: int = logging.INFO) -> None:
+    """Log lines to stderr; httpx's request lines carry the token in the URL, so keep them quiet."""
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+
+
+@app.command()
+def load(
+    files: Annotated[list[Path], typer.Argument(help="Registry and directive TOML files.")],
+    config_path: ConfigOption = None,
+) -> None:
+    """Load agency registries and directives (idempotent: loading twice changes nothing)."""
+    with _friendly_errors():
+        _, engine = _setup(config_path)
+        parsed = [(path, read_data_file(path)) for path in files]
+        # Registries first: directives refer to their codes.
+        parsed.sort(key=lambda item: data_file_kind(item[1]) != "registry")
+        with session_scope(engine) as session:
+            results = [
+                load_data(session=session, data=data, source=str(path)) for path, data in parsed
+            ]
+    for result in results:
+        state = (
+            f"{result.created} created, {result.updated} updated" if result.changed else "unchanged"
+        )
+        out.print(f"{result.source} ({result.kind}): {state}")
+        for detail in result.details:
+            out.print(f"  {detail}")
+
+
+@app.command()
+def invite(
+    agency: Annotated[str, typer.Argument(help="Agency code, e.g. so-khdt.")],
+    role: Annotated[
+        Role, typer.Option("--role", help="officer, secretariat or admin.")
+    ] = Role.OFFICER,
+    bot_username: Annotated[
+        str, typer.Option("--bot", help="The bot's @username for the link.")
+    ] = "dondoc_bot",
+    config_path: ConfigOption = None,
+) -> None:
+    """Issue a one-time invite and print its deep link."""
+    with _friendly_errors():
+        config, engine = _setup(config_path)
+        with session_scope(engine) as session:
+            try:
+                made = queries.create_invite(
+                    session=session,
+                    agency_code=agency,
+                    role=role,
+                    now=datetime.now(UTC),
+                    valid_days=config.invites.valid_days,
+                )
+            except LookupError:
+                raise UserError(f"unknown agency code {agency!r} (see `dondoc load`)") from None
+    expires = made.expires_at.astimezone(config.schedule.zone).strftime("%d/%m/%Y %H:%M")
+    out.print(f"{made.agency_name} — {role.value}, valid until {expires}")
+    print(f"https://t.me/{bot_username.lstrip('@')}?start={made.code}")
+
+
+@app.command()
+def run(config_path: ConfigOption = None) -> None:
+    """Run the bot against Telegram (needs TELEGRAM_BOT_TOKEN)."""
+    from bot.app import run as run_bot
+
+    with _friendly_errors():
+        config, engine = _setup(config_path)
+        config.require_token()
+    configure_logging()
+    run_bot(config, engine=engine)
+
+
+@app.command()
+def summary(
+    period: Annotated[
+        str | None, typer.Option("--period", help="MM/YYYY; default: the latest period.")
+    ] = None,
+    directive: Annotated[
+        str | None, typer.Option("--directive", help="Only this directive, e.g. 2658/UBND-KT.")
+    ] = None,
+    config_path: ConfigOption = None,
+) -> None:
+    """Print the digest of a period from the database."""
+    from jobs.calendar import parse_month
+    from jobs.digest import build_digest, render_text
+
+    with _friendly_errors():
+        config, engine = _setup(config_path)
+        now = datetime.now(UTC)
+        with session_scope(engine) as session:
+            if period is None:
+                found = queries.current_period(session=session, now=now)
+            else:
+                try:
+                    month = parse_month(period)
+                except ValueError:
+                    raise UserError(f"--period: not a month: {period!r} (e.g. 08/2021)") from None
+                found = queries.period_by_month(session=session, month=month)
+            if found is None:
+                raise UserError(f"no reporting period {period or 'yet'} in {config.database.url}")
+            digest = build_digest(
+                session=session, period=found, as_of=now, directive_code=directive
+            )
+    sys.stdout.write(render_text(digest, zone=config.schedule.zone, locale=config.bot.locale))
+
+
+@app.command()
+def demo(
+    out_dir: Annotated[Path, typer.Option("--out", help="Where the digest files go.")] = Path(
+        "out"
+    ),
+    month: Annotated[str, typer.Option("--month", help="The month to simulate.")] = "08/2021",
+    seed: Annotated[int, typer.Option(help="Seed of the simulated officers' choices.")] = 2658,
+) -> None:
+    """A full monthly cycle of 2658/UBND-KT on a local Bot API server with simulated officers."""
+    import asyncio
+
+    from dondoc.demo import run_demo
+
+    with _friendly_errors():
+        asyncio.run(run_demo(out_dir=out_dir, month=month, seed=seed, console=out))
+
+
+if __name__ == "__main__":
+    app()
