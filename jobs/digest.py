@@ -241,8 +241,37 @@ def _utf16_len(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
+def _break_line(line: str, limit: int) -> list[str]:
+    """A line too long for one message, cut at spaces outside any tag, entity or bold text."""
+    pieces = []
+    while _utf16_len(line) > limit:
+        cut, width, inside, bold = 0, 0, False, 0
+        for index, char in enumerate(line):
+            width += 2 if ord(char) > 0xFFFF else 1
+            if width > limit:
+                break
+            if char in "<&":
+                inside = True
+                bold += (
+                    1
+                    if line.startswith("<b>", index)
+                    else -1
+                    if line.startswith("</b>", index)
+                    else 0
+                )
+            elif char in ">;":
+                inside = False
+            elif char == " " and not inside and bold == 0:
+                cut = index
+        if cut == 0:
+            cut = limit // 2  # no space at all: a plain cut (digest lines always have spaces)
+        pieces.append(line[:cut])
+        line = line[cut:].lstrip(" ")
+    return [*pieces, line]
+
+
 def split_messages(blocks: list[list[str]], limit: int = TELEGRAM_LIMIT) -> list[str]:
-    """Pack blocks into messages under `limit`, breaking only between lines."""
+    """Pack blocks into messages under `limit`, breaking between lines (or inside a huge one)."""
     messages: list[str] = []
     current: list[str] = []
 
@@ -258,10 +287,11 @@ def split_messages(blocks: list[list[str]], limit: int = TELEGRAM_LIMIT) -> list
             current.extend(block)
             continue
         flush()
-        for line in block:
-            if _utf16_len("\n".join([*current, line])) > limit:
-                flush()
-            current.append(line)
+        for whole in block:
+            for line in _break_line(whole, limit):
+                if _utf16_len("\n".join([*current, line])) > limit:
+                    flush()
+                current.append(line)
     flush()
     return messages
 

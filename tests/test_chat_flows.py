@@ -17,7 +17,9 @@ from dondoc.stage import Stage
 def buttons(message: dict[str, Any]) -> list[tuple[str, str]]:
     """(label, callback data) of every inline button of a message."""
     markup = message.get("reply_markup") or {}
-    return [(b["text"], b["callback_data"]) for row in markup.get("inline_keyboard", []) for b in row]
+    return [
+        (b["text"], b["callback_data"]) for row in markup.get("inline_keyboard", []) for b in row
+    ]
 
 
 def button_data(message: dict[str, Any], label_part: str) -> str:
@@ -42,7 +44,9 @@ async def request_for(stage: Stage, officer: SimUser) -> dict[str, Any]:
 # --- joining ------------------------------------------------------------------------------------
 
 
-async def test_an_officer_joins_with_an_invite_link_and_is_bound_to_the_agency(stage: Stage) -> None:
+async def test_an_officer_joins_with_an_invite_link_and_is_bound_to_the_agency(
+    stage: Stage,
+) -> None:
     lan = await stage.join(2001, "Lan", "so-khdt")
 
     assert "Sở Kế hoạch và Đầu tư" in lan.last_message()["text"]
@@ -123,7 +127,9 @@ async def test_a_status_button_then_a_note_are_stored_with_history(stage: Stage)
     asks_for_note = await officer.wait_for_message()
     assert "Đã ghi nhận" in asks_for_note["text"]
     assert "/skip" in asks_for_note["text"]
-    saved = await officer.send_and_wait("Đã cập nhật kịch bản tăng trưởng quý III, gửi UBND TP ngày 25/8.")
+    saved = await officer.send_and_wait(
+        "Đã cập nhật kịch bản tăng trưởng quý III, gửi UBND TP ngày 25/8."
+    )
 
     assert "Đã lưu ghi chú" in saved["text"]
     reports = stored_reports(stage)
@@ -153,7 +159,9 @@ async def test_a_plain_reply_to_the_request_is_stored_and_the_status_is_asked(st
     asks_status = await officer.wait_for_message()
 
     assert "chọn tình trạng" in asks_status["text"]
-    assert stored_reports(stage)[-1].note == "Đã tổ chức diễn tập phòng thủ khu vực, đảm bảo an toàn."
+    assert (
+        stored_reports(stage)[-1].note == "Đã tổ chức diễn tập phòng thủ khu vực, đảm bảo an toàn."
+    )
     await officer.press(asks_status, button_data(asks_status, "Đã hoàn thành"))
     await officer.wait_for_message()
     latest = stored_reports(stage)[-1]
@@ -177,7 +185,10 @@ async def test_a_reply_from_a_several_task_agency_asks_which_task_then_the_statu
     await officer.wait_for_message()
 
     [report] = stored_reports(stage)
-    assert (report.status, report.note) == (Status.DONE, "Đã khai giảng trực tuyến cho 100% trường học.")
+    assert (report.status, report.note) == (
+        Status.DONE,
+        "Đã khai giảng trực tuyến cho 100% trường học.",
+    )
 
 
 async def test_pending_lists_only_what_the_agency_still_owes(stage: Stage) -> None:
@@ -217,7 +228,20 @@ async def test_summary_shows_every_task_with_the_statuses_given(stage: Stage) ->
     await stage.server.wait_until(lambda: "VƯỚNG MẮC" in _joined(secretary, mark))
     digest = _joined(secretary, mark)
 
-    for number in ["1", "2.1", "2.2", "2.3", "2.4", "2.5", "2.6", "2.7", "2.8", "2.9", "2.10", "2.11"]:
+    for number in [
+        "1",
+        "2.1",
+        "2.2",
+        "2.3",
+        "2.4",
+        "2.5",
+        "2.6",
+        "2.7",
+        "2.8",
+        "2.9",
+        "2.10",
+        "2.11",
+    ]:
         assert f"\n{number} " in digest, f"task {number} missing from the digest"
     assert "Công an thành phố Hà Nội (chủ trì): Đang thực hiện" in digest
     assert "trấn áp tội phạm & <b>đua xe</b> trái phép" in digest  # arrived as text, not markup
@@ -252,7 +276,9 @@ async def test_an_officer_removed_from_the_agency_cannot_report_with_an_old_requ
     officer = await stage.join(2030, "Uyên", "cuc-qltt")
     request = await request_for(stage, officer)
     with session_scope(stage.engine) as session:
-        contact = session.get(Contact, queries.contact_for_chat(session=session, chat_id=officer.id).id)
+        contact = session.get(
+            Contact, queries.contact_for_chat(session=session, chat_id=officer.id).id
+        )
         contact.active = False
 
     pressed = await officer.press(request, button_data(request, "Đã hoàn thành"))
