@@ -111,15 +111,14 @@ async def pending(update: Update, context: DondocContext) -> None:
     locale, zone = context.locale, context.config.schedule.zone
     with session_scope(context.engine) as session:
         period = queries.current_period(session=session, now=context.now())
-        if period is None:
-            owed, missing = [], []
-        elif contact.role in SECRETARIAT_ROLES:
-            owed, missing = [], queries.agencies_not_reported(session=session, period_id=period.id)
-        else:
+        owed: list[queries.AssignmentInfo] = []
+        missing: list[str] = []
+        if period is not None and contact.role in SECRETARIAT_ROLES:
+            missing = queries.agencies_not_reported(session=session, period_id=period.id)
+        elif period is not None:
             owed = queries.pending_assignments(
                 session=session, agency_id=contact.agency_id, period_id=period.id
             )
-            missing = []
     if period is None:
         await _reply(update, say("pending.none_open", locale))
     elif contact.role in SECRETARIAT_ROLES:

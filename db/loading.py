@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from db.models import (
     Agency,
@@ -86,6 +86,12 @@ def _set(row: Any, values: dict[str, Any]) -> bool:
     return changed
 
 
+def _id(row: Agency | AgencyGroup | Task | Directive) -> int:
+    """The primary key of a flushed row."""
+    assert row.id is not None
+    return row.id
+
+
 def _require(table: dict[str, Any], key: str, where: str) -> Any:
     if key not in table or table[key] in ("", None):
         raise DataFileError(f"{where}: missing {key!r}")
@@ -132,12 +138,12 @@ def load_registry(*, session: Session, data: dict[str, Any], source: str) -> Loa
             "aliases": list(table.get("aliases", [])),
         }
         group = _upsert(session, AgencyGroup, code, values, result)
-        wanted = set()
+        wanted: set[int] = set()
         for member in table.get("members", []):
             agency = agencies.get(member) or _agency_by_code(session, member)
             if agency is None:
                 raise DataFileError(f"{where} ({code}): unknown member agency {member!r}")
-            wanted.add(agency.id)
+            wanted.add(_id(agency))
         current = {
             m.agency_id: m
             for m in session.exec(
@@ -172,10 +178,9 @@ def expand_codes(session: Session, codes: list[str], where: str) -> list[tuple[i
                 f"{where}: unknown agency or group code {code!r} (load the registry first?)"
             )
         members = session.exec(
-            select(Agency.id)
-            .join(AgencyGroupMember, AgencyGroupMember.agency_id == Agency.id)  # type: ignore[arg-type]
+            select(AgencyGroupMember.agency_id)
             .where(AgencyGroupMember.group_id == group.id)
-            .order_by(Agency.id)  # type: ignore[arg-type]
+            .order_by(col(AgencyGroupMember.agency_id))
         ).all()
         expanded.extend((agency_id, group.id) for agency_id in members)
     return expanded
@@ -268,8 +273,8 @@ def _sync_assignments(
         row = current.get(agency_id)
         if row is None:
             session.add(
-                Assignment(task_id=task.id, agency_id=agency_id, role=role, via_group_id=via)
-            )  # type: ignore[arg-type]
+                Assignment(task_id=_id(task), agency_id=agency_id, role=role, via_group_id=via)
+            )
             result.created += 1
         elif _set(row, {"role": role, "via_group_id": via}):
             result.updated += 1

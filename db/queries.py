@@ -147,6 +147,33 @@ class OutboundInfo:
     attempts: int
 
 
+def _report_info(report: StatusReport, contact: Contact) -> ReportInfo:
+    assert report.id is not None
+    return ReportInfo(
+        report.id,
+        report.assignment_id,
+        report.status,
+        report.note,
+        report.reported_at,
+        contact.display_name,
+    )
+
+
+def _outbound_info(message: OutboundMessage, contact: Contact) -> OutboundInfo:
+    assert message.id is not None
+    return OutboundInfo(
+        message.id,
+        message.key,
+        message.kind,
+        message.contact_id,
+        contact.agency_id,
+        message.chat_id,
+        message.period_id,
+        message.due_at,
+        message.attempts,
+    )
+
+
 # --- contacts and invites ---------------------------------------------------------------------
 
 
@@ -359,12 +386,7 @@ def latest_reports(
         .join(ids, ids.c.report_id == StatusReport.id)
         .join(Contact, col(Contact.id) == StatusReport.contact_id)
     )
-    return {
-        r.assignment_id: ReportInfo(
-            r.id, r.assignment_id, r.status, r.note, r.reported_at, c.display_name
-        )  # type: ignore[arg-type]
-        for r, c in rows
-    }
+    return {r.assignment_id: _report_info(r, c) for r, c in rows}
 
 
 def pending_assignments(
@@ -402,8 +424,8 @@ def record_report(
     session.add(report)
     session.flush()
     contact = session.get(Contact, contact_id)
-    name = contact.display_name if contact else ""
-    return ReportInfo(report.id, assignment_id, status, note, now, name)  # type: ignore[arg-type]
+    assert contact is not None
+    return _report_info(report, contact)
 
 
 def report_history(*, session: Session, assignment_id: int, period_id: int) -> list[ReportInfo]:
@@ -414,10 +436,7 @@ def report_history(*, session: Session, assignment_id: int, period_id: int) -> l
         .where(StatusReport.assignment_id == assignment_id, StatusReport.period_id == period_id)
         .order_by(col(StatusReport.id))
     )
-    return [
-        ReportInfo(r.id, r.assignment_id, r.status, r.note, r.reported_at, c.display_name)  # type: ignore[arg-type]
-        for r, c in rows
-    ]
+    return [_report_info(r, c) for r, c in rows]
 
 
 # --- conversation state ----------------------------------------------------------------------
@@ -524,20 +543,7 @@ def due_messages(*, session: Session, now: datetime, limit: int = 500) -> list[O
         .order_by(col(OutboundMessage.due_at), col(OutboundMessage.id))
         .limit(limit)
     )
-    return [
-        OutboundInfo(
-            m.id,
-            m.key,
-            m.kind,
-            m.contact_id,
-            c.agency_id,
-            m.chat_id,
-            m.period_id,
-            m.due_at,
-            m.attempts,  # type: ignore[arg-type]
-        )
-        for m, c in rows
-    ]
+    return [_outbound_info(m, c) for m, c in rows]
 
 
 def mark_attempt(*, session: Session, message_id: int) -> None:
@@ -592,18 +598,7 @@ def request_for_message(
     ).first()
     if row is None:
         return None
-    m, c = row
-    return OutboundInfo(
-        m.id,
-        m.key,
-        m.kind,
-        m.contact_id,
-        c.agency_id,
-        m.chat_id,
-        m.period_id,
-        m.due_at,
-        m.attempts,  # type: ignore[arg-type]
-    )
+    return _outbound_info(*row)
 
 
 def sent_count(*, session: Session, kind: MessageKind | None = None) -> int:
