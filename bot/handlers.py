@@ -17,7 +17,7 @@ from bot.context import DondocContext
 from bot.texts import STATUS_ICONS, role_label, say, status_label
 from db import queries
 from db.engine import session_scope
-from db.models import Role
+from db.models import Role, Status
 from jobs.calendar import parse_month
 from jobs.digest import build_digest, render_html
 
@@ -229,75 +229,66 @@ async def button(update: Update, context: DondocContext) -> None:
         await query.answer(say("callback.refused", locale))
         await _reply(update, say("refusal.not_yours", locale))
         return
-    now = context.now()
     if choice.action == "task":
-        with session_scope(context.engine) as session:
-            conversation = queries.get_conversation(session=session, contact_id=contact.id)
-            if (
-                conversation
-                and conversation.awaiting == "status"
-                and conversation.assignment_id is None
-            ):
-                queries.set_conversation(
-                    session=session,
-                    contact_id=contact.id,
-                    period_id=current.id,
-                    awaiting="status",
-                    now=now,
-                    assignment_id=assignment.id,
-                    draft_note=conversation.draft_note,
-                )
-        await query.answer()
-        text = say(
-            "task.status_prompt",
-            locale,
-            number=assignment.number,
-            directive=assignment.directive_code,
-            title=assignment.title,
-        )
-        await _reply(update, text, reply_markup=status_keyboard(assignment.id, current.id, locale))
-        return
-    assert choice.status is not None
+        await _ask_status(update, context, contact, assignment, current.id)
+    else:
+        assert choice.status is not None
+        await _record_status(update, context, contact, assignment, current.id, choice.status)
+
+
+async def _ask_status(
+    update: Update,
+    context: DondocContext,
+    contact: queries.ContactInfo,
+    assignment: queries.AssignmentInfo,
+    period_id: int,
+) -> None:
+    """A task was chosen: a note drafted by a reply now belongs to it; show the status buttons."""
     with session_scope(context.engine) as session:
-        conversation = queries.get_conversation(session=session, contact_id=contact.id)
-        note = None
-        if (
-            conversation is not None
-            and conversation.awaiting == "status"
-            and conversation.period_id == current.id
-            and conversation.assignment_id in (None, assignment.id)
-        ):
-            note = conversation.draft_note
-        report = queries.record_report(
+        queries.attach_draft_to_task(
+            session=session, contact_id=contact.id, assignment_id=assignment.id, now=context.now()
+        )
+    assert update.callback_query is not None
+    await update.callback_query.answer()
+    text = say(
+        "task.status_prompt",
+        context.locale,
+        number=assignment.number,
+        directive=assignment.directive_code,
+        title=assignment.title,
+    )
+    keyboard = status_keyboard(assignment.id, period_id, context.locale)
+    await _reply(update, text, reply_markup=keyboard)
+
+
+async def _record_status(
+    update: Update,
+    context: DondocContext,
+    contact: queries.ContactInfo,
+    assignment: queries.AssignmentInfo,
+    period_id: int,
+    status: Status,
+) -> None:
+    """A status button: stored with the drafted note if there is one, else a note is asked for."""
+    locale = context.locale
+    with session_scope(context.engine) as session:
+        report = queries.record_status_choice(
             session=session,
-            assignment_id=assignment.id,
-            period_id=current.id,
             contact_id=contact.id,
-            status=choice.status,
-            note=note,
-            now=now,
+            assignment_id=assignment.id,
+            period_id=period_id,
+            status=status,
+            now=context.now(),
             update_id=update.update_id,
         )
-        if note is None:
-            queries.set_conversation(
-                session=session,
-                contact_id=contact.id,
-                period_id=current.id,
-                awaiting="note",
-                now=now,
-                assignment_id=assignment.id,
-                report_id=report.id,
-            )
-        else:
-            queries.clear_conversation(session=session, contact_id=contact.id)
-    await query.answer(say("callback.saved", locale))
-    icon, label = STATUS_ICONS[choice.status], status_label(choice.status, locale)
-    if note is None:
-        await _reply(
-            update, say("report.saved", locale, icon=icon, status=label, number=assignment.number)
-        )
+    assert update.callback_query is not None
+    await update.callback_query.answer(say("callback.saved", locale))
+    if report.note is None:
+        icon, label = STATUS_ICONS[status], status_label(status, locale)
+        text = say("report.saved", locale, icon=icon, status=label, number=assignment.number)
     else:
-        await _reply(update, say("report.note_saved", locale, number=assignment.number))
+        text = say("report.note_saved", locale, number=assignment.number)
+    await _reply(update, text)
 
 
 async def skip(update: Update, context: DondocContext) -> None:

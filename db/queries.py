@@ -478,6 +478,60 @@ def set_conversation(
     session.flush()
 
 
+def attach_draft_to_task(
+    *, session: Session, contact_id: int, assignment_id: int, now: datetime
+) -> None:
+    """A note drafted by a reply to a several-task request now belongs to the chosen task."""
+    row = session.get(Conversation, contact_id)
+    if row is not None and row.awaiting == "status" and row.assignment_id is None:
+        row.assignment_id, row.updated_at = assignment_id, now
+
+
+def record_status_choice(
+    *,
+    session: Session,
+    contact_id: int,
+    assignment_id: int,
+    period_id: int,
+    status: Status,
+    now: datetime,
+    update_id: int | None = None,
+) -> ReportInfo:
+    """Store a pressed status, with the note drafted for this task if any; else await a note."""
+    row = session.get(Conversation, contact_id)
+    note = None
+    if (
+        row is not None
+        and row.awaiting == "status"
+        and row.period_id == period_id
+        and row.assignment_id in (None, assignment_id)
+    ):
+        note = row.draft_note
+    report = record_report(
+        session=session,
+        assignment_id=assignment_id,
+        period_id=period_id,
+        contact_id=contact_id,
+        status=status,
+        note=note,
+        now=now,
+        update_id=update_id,
+    )
+    if note is None:
+        set_conversation(
+            session=session,
+            contact_id=contact_id,
+            period_id=period_id,
+            awaiting="note",
+            now=now,
+            assignment_id=assignment_id,
+            report_id=report.id,
+        )
+    else:
+        clear_conversation(session=session, contact_id=contact_id)
+    return report
+
+
 def clear_conversation(*, session: Session, contact_id: int) -> None:
     """Forget what the bot was waiting for."""
     row = session.get(Conversation, contact_id)

@@ -12,6 +12,7 @@ import pytest
 from dondoc.stage import FakeClock, Stage, local_stage
 
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
+REFERENCE_TASK_NUMBERS = ["1", *(f"2.{n}" for n in range(1, 12))]
 SHARED_SEED = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "2658-UBND-KT.md"
 
 

@@ -12,6 +12,7 @@ from db import queries
 from db.engine import session_scope
 from db.models import Contact, OutboundMessage, Role, Status, StatusReport
 from dondoc.stage import Stage
+from tests.conftest import REFERENCE_TASK_NUMBERS
 
 
 def buttons(message: dict[str, Any]) -> list[tuple[str, str]]:
@@ -228,20 +229,7 @@ async def test_summary_shows_every_task_with_the_statuses_given(stage: Stage) ->
     await stage.server.wait_until(lambda: "VƯỚNG MẮC" in _joined(secretary, mark))
     digest = _joined(secretary, mark)
 
-    for number in [
-        "1",
-        "2.1",
-        "2.2",
-        "2.3",
-        "2.4",
-        "2.5",
-        "2.6",
-        "2.7",
-        "2.8",
-        "2.9",
-        "2.10",
-        "2.11",
-    ]:
+    for number in REFERENCE_TASK_NUMBERS:
         assert f"\n{number} " in digest, f"task {number} missing from the digest"
     assert "Công an thành phố Hà Nội (chủ trì): Đang thực hiện" in digest
     assert "trấn áp tội phạm & <b>đua xe</b> trái phép" in digest  # arrived as text, not markup

@@ -14,22 +14,7 @@ from db.engine import make_engine, session_scope, upgrade_schema
 from db.loading import DataFileError, load_data, read_data_file
 from db.models import Agency, AgencyGroup, Assignment, AssignmentRole, Directive, Task
 from dondoc.stage import REFERENCE_FILES
-from tests.conftest import SHARED_SEED
-
-EXPECTED_TASKS = [
-    "1",
-    "2.1",
-    "2.2",
-    "2.3",
-    "2.4",
-    "2.5",
-    "2.6",
-    "2.7",
-    "2.8",
-    "2.9",
-    "2.10",
-    "2.11",
-]
+from tests.conftest import REFERENCE_TASK_NUMBERS, SHARED_SEED
 
 
 @pytest.fixture
@@ -66,7 +51,7 @@ def test_every_task_of_the_directive_is_loaded_with_its_lead_agencies(engine: En
         directive = session.exec(select(Directive)).one()
         numbers = list(session.exec(select(Task.number).order_by(Task.position)))
         assert (directive.code, directive.issued_on.isoformat()) == ("2658/UBND-KT", "2021-08-16")
-        assert numbers == EXPECTED_TASKS
+        assert numbers == REFERENCE_TASK_NUMBERS
         assert {"so-khdt"} == leads(session, "2.1")
         assert {"so-tai-chinh"} == leads(session, "2.2")
         assert {"so-cong-thuong"} == leads(session, "2.4")
