@@ -174,8 +174,13 @@ def demo(
     import asyncio
 
     from dondoc.demo import run_demo
+    from jobs.calendar import parse_month
 
     with _friendly_errors():
+        try:
+            parse_month(month)
+        except ValueError:
+            raise UserError(f"--month: not a month: {month!r} (e.g. 08/2021)") from None
         asyncio.run(run_demo(out_dir=out_dir, month=month, seed=seed, console=out))
 
 

@@ -155,6 +155,7 @@ HEADINGS = {
         "unreported": "Chưa báo cáo ({count})",
         "blockers": "KHÓ KHĂN, VƯỚNG MẮC, ĐỀ XUẤT",
         "no_blockers": "Không có đơn vị nào báo cáo vướng mắc.",
+        "continued": "tiếp",
     },
     "en": {
         "title": "TASK STATUS DIGEST — {month}",
@@ -166,6 +167,7 @@ HEADINGS = {
         "unreported": "Not reported ({count})",
         "blockers": "DIFFICULTIES AND REQUESTS",
         "no_blockers": "No agency reported a blocker.",
+        "continued": "cont.",
     },
 }
 
@@ -226,8 +228,10 @@ def _blocks(
                     line += f" ({entry.reported_at.astimezone(zone).strftime('%d/%m')})"
                 lines.append(line)
                 if entry.status is Status.BLOCKED:
-                    note = esc(_short(entry.note or "", note_limit))
-                    blockers.append(f"• {bold(task.number)} {esc(entry.agency)}: {note}")
+                    blocker = f"• {bold(task.number)} {esc(entry.agency)}"
+                    if entry.note:
+                        blocker += f": {esc(_short(entry.note, note_limit))}"
+                    blockers.append(blocker)
             if silent:
                 names = ", ".join(esc(e.agency) for e in silent)
                 heading = esc(h["unreported"].format(count=len(silent)))
@@ -270,8 +274,14 @@ def _break_line(line: str, limit: int) -> list[str]:
     return [*pieces, line]
 
 
-def split_messages(blocks: list[list[str]], limit: int = TELEGRAM_LIMIT) -> list[str]:
-    """Pack blocks into messages under `limit`, breaking between lines (or inside a huge one)."""
+def split_messages(
+    blocks: list[list[str]], limit: int = TELEGRAM_LIMIT, continued: str = "tiếp"
+) -> list[str]:
+    """Pack blocks into messages under `limit`, breaking between lines (or inside a huge one).
+
+    A block cut in two repeats its heading (its first non-empty line) with "(continued)",
+    so the reader of the next message knows which task the lines belong to.
+    """
     messages: list[str] = []
     current: list[str] = []
 
@@ -287,10 +297,14 @@ def split_messages(blocks: list[list[str]], limit: int = TELEGRAM_LIMIT) -> list
             current.extend(block)
             continue
         flush()
+        heading = next((line for line in block if line.strip()), "")
+        repeat = f"{heading} ({continued})"
         for whole in block:
             for line in _break_line(whole, limit):
                 if _utf16_len("\n".join([*current, line])) > limit:
                     flush()
+                    if whole is not heading and _utf16_len(repeat) < limit // 2:
+                        current.append(repeat)
                 current.append(line)
     flush()
     return messages
@@ -298,7 +312,8 @@ def split_messages(blocks: list[list[str]], limit: int = TELEGRAM_LIMIT) -> list
 
 def render_html(digest: Digest, *, zone: ZoneInfo, locale: str = "vi") -> list[str]:
     """Telegram HTML messages, each under 4096 characters."""
-    return split_messages(_blocks(digest, zone, locale, html=True, note_limit=NOTE_CHARS_IN_CHAT))
+    blocks = _blocks(digest, zone, locale, html=True, note_limit=NOTE_CHARS_IN_CHAT)
+    return split_messages(blocks, continued=HEADINGS.get(locale, HEADINGS["vi"])["continued"])
 
 
 def render_text(digest: Digest, *, zone: ZoneInfo, locale: str = "vi") -> str:

@@ -165,3 +165,13 @@ def test_split_keeps_whole_lines_and_packs_blocks() -> None:
     assert all(len(part) <= 70 for part in parts)
     assert parts[2].startswith("<b>2.3</b> Quận Ba Đình,")
     assert "".join(parts[2:]).count("Ba Đình") == 10
+
+
+def test_a_task_cut_in_two_repeats_its_heading_in_the_next_message() -> None:
+    block = ["", "<b>2.3</b> Giải ngân", *(f"  Quận {n}: Đang thực hiện" for n in range(6))]
+
+    parts = split_messages([block], limit=80)
+
+    assert len(parts) > 1
+    assert all(part.startswith("<b>2.3</b> Giải ngân") for part in parts)
+    assert parts[1].startswith("<b>2.3</b> Giải ngân (tiếp)")

@@ -1,0 +1,37 @@
+"""The demo plays a whole month of 2658/UBND-KT and leaves a digest the Office could read."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from pathlib import Path
+
+from rich.console import Console
+
+from dondoc.demo import run_demo
+
+TASK_NUMBERS = ["1", *(f"2.{n}" for n in range(1, 12))]
+
+
+async def test_the_demo_month_ends_with_a_digest_of_every_task_and_every_status(
+    tmp_path: Path,
+) -> None:
+    console = Console(file=io.StringIO(), width=100)
+
+    await run_demo(out_dir=tmp_path, month="08/2021", seed=2658, console=console)
+
+    text = (tmp_path / "digest-2021-08.txt").read_text(encoding="utf-8")
+    html = (tmp_path / "digest-2021-08.html").read_text(encoding="utf-8")
+    summary = json.loads((tmp_path / "demo-summary.json").read_text(encoding="utf-8"))
+    for number in TASK_NUMBERS:
+        assert re.search(rf"^{re.escape(number)} \S", text, re.MULTILINE), number
+    for label in ("Đã hoàn thành", "Đang thực hiện", "Chậm tiến độ", "Có vướng mắc"):
+        assert f"): {label}" in text, label
+    assert "<b>TỔNG HỢP TÌNH HÌNH THỰC HIỆN NHIỆM VỤ — THÁNG 08/2021</b>" in html
+    assert summary["problems"] == []
+    assert summary["requests_sent"] == summary["officers"] == summary["agencies"]
+    assert summary["nudges_sent"] > 0
+    assert 0 < summary["never_answered"] < summary["agencies"] // 5
+    assert summary["summary_messages"] == html.count('class="message"')
+    assert all(summary["status_counts"][status] > 0 for status in ("done", "behind", "blocked"))
