@@ -169,3 +169,49 @@ def parse_callback(data: str | None) -> CallbackChoice | None:
     except ValueError:
         return None
     return None
+
+
+def deadline_message(
+    *, agency_name: str, assignment: AssignmentInfo, period_id: int, locale: str
+) -> Outgoing:
+    """A reminder that a task's own deadline is near, with its status buttons."""
+    assert assignment.deadline is not None
+    text = say(
+        "deadline.header",
+        locale,
+        number=assignment.number,
+        directive=assignment.directive_code,
+        title=assignment.title,
+        deadline=assignment.deadline.strftime("%d/%m/%Y"),
+        agency=agency_name,
+    )
+    return Outgoing(text, status_keyboard(assignment.id, period_id, locale))
+
+
+def escalation_message(
+    *, period: PeriodInfo, late: list[tuple[str, int, bool]], zone: ZoneInfo, locale: str
+) -> Outgoing:
+    """For the secretariat: who has not reported, how many tasks each, who is unreachable."""
+    lines = [
+        say(
+            "escalation.header",
+            locale,
+            month=period.label,
+            due=due_date(period, zone),
+            count=len(late),
+        )
+    ]
+    for agency, count, unreachable in late:
+        line = say("escalation.line", locale, agency=agency, count=count)
+        if unreachable:
+            line += say("escalation.unreachable", locale)
+        lines.append(line)
+    return Outgoing("\n".join(lines))
+
+
+def contact_lost_message(*, agency_name: str, contact_name: str, locale: str) -> Outgoing:
+    """For the secretariat: an agency's contact can no longer be reached."""
+    reason = say("contact_lost.blocked", locale)
+    return Outgoing(
+        say("contact_lost", locale, agency=agency_name, name=contact_name, reason=reason)
+    )

@@ -42,8 +42,10 @@ class MessageKind(StrEnum):
 
     REQUEST = "request"
     NUDGE = "nudge"
+    DEADLINE = "deadline"  # a task's own deadline is near
     ESCALATION = "escalation"
     DIGEST = "digest"
+    CONTACT_LOST = "contact_lost"  # the secretariat is told an agency's contact is unreachable
 
 
 class Directive(SQLModel, table=True):
@@ -177,8 +179,11 @@ class OutboundMessage(SQLModel, table=True):
     kind: MessageKind
     contact_id: int = Field(foreign_key="contact.id", index=True)
     period_id: int | None = Field(default=None, foreign_key="reportingperiod.id")
+    task_id: int | None = Field(default=None, foreign_key="task.id")
+    about_contact_id: int | None = Field(default=None, foreign_key="contact.id")
     chat_id: int
     due_at: datetime
+    retry_at: datetime | None = None  # after a transient failure, not before this
     sent_at: datetime | None = None
     telegram_message_id: int | None = None
     attempts: int = 0

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func
+from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
 from db.models import (
@@ -145,6 +145,8 @@ class OutboundInfo:
     period_id: int | None
     due_at: datetime
     attempts: int
+    task_id: int | None = None
+    about_contact_id: int | None = None
 
 
 def _report_info(report: StatusReport, contact: Contact) -> ReportInfo:
@@ -171,6 +173,8 @@ def _outbound_info(message: OutboundMessage, contact: Contact) -> OutboundInfo:
         message.period_id,
         message.due_at,
         message.attempts,
+        message.task_id,
+        message.about_contact_id,
     )
 
 
@@ -563,6 +567,8 @@ def plan_message(
     contact: ContactInfo,
     period_id: int | None,
     due_at: datetime,
+    task_id: int | None = None,
+    about_contact_id: int | None = None,
 ) -> bool:
     """Write the row for a message the bot owes, unless one with this key exists."""
     exists = session.exec(select(OutboundMessage.id).where(OutboundMessage.key == key)).first()
@@ -576,6 +582,8 @@ def plan_message(
             period_id=period_id,
             chat_id=contact.chat_id,
             due_at=due_at,
+            task_id=task_id,
+            about_contact_id=about_contact_id,
         )
     )
     session.flush()
@@ -591,6 +599,7 @@ def due_messages(*, session: Session, now: datetime, limit: int = 500) -> list[O
             col(OutboundMessage.sent_at).is_(None),
             col(OutboundMessage.skipped_reason).is_(None),
             OutboundMessage.due_at <= now,
+            or_(col(OutboundMessage.retry_at).is_(None), col(OutboundMessage.retry_at) <= now),
             col(Contact.active).is_(True),
             col(Contact.unreachable_since).is_(None),
         )
@@ -616,11 +625,13 @@ def mark_sent(
     row.sent_at, row.telegram_message_id, row.last_error = now, telegram_message_id, None
 
 
-def mark_failed(*, session: Session, message_id: int, error: str) -> None:
-    """Keep the last error of a failed send (it will be tried again)."""
+def mark_failed(
+    *, session: Session, message_id: int, error: str, retry_at: datetime | None = None
+) -> None:
+    """Keep the last error of a failed send; it is tried again from `retry_at` on."""
     row = session.get(OutboundMessage, message_id)
     assert row is not None
-    row.last_error = error[:500]
+    row.last_error, row.retry_at = error[:500], retry_at
 
 
 def mark_skipped(*, session: Session, message_id: int, reason: str) -> None:
@@ -669,9 +680,87 @@ def sent_count(*, session: Session, kind: MessageKind | None = None) -> int:
 
 def agencies_not_reported(*, session: Session, period_id: int) -> list[str]:
     """Names of the agencies that still owe a report on some task this period."""
-    names = []
+    return [name for name, _, _ in late_agencies(session=session, period_id=period_id)]
+
+
+def late_agencies(*, session: Session, period_id: int) -> list[tuple[str, int, bool]]:
+    """(name, tasks owed, every contact unreachable) of each agency that has not reported."""
+    late = []
     for agency_id in owing_agencies(session=session):
-        if pending_assignments(session=session, agency_id=agency_id, period_id=period_id):
-            agency = session.get(Agency, agency_id)
-            names.append(agency.name if agency else str(agency_id))
-    return names
+        owed = pending_assignments(session=session, agency_id=agency_id, period_id=period_id)
+        if not owed:
+            continue
+        agency = session.get(Agency, agency_id)
+        contacts = session.exec(
+            select(Contact).where(Contact.agency_id == agency_id, col(Contact.active).is_(True))
+        ).all()
+        unreachable = bool(contacts) and all(c.unreachable_since is not None for c in contacts)
+        late.append((agency.name if agency else str(agency_id), len(owed), unreachable))
+    return late
+
+
+def agencies_of_task(*, session: Session, task_id: int) -> list[int]:
+    """The agencies assigned a task (lead or coordinating)."""
+    return sorted(session.exec(select(Assignment.agency_id).where(Assignment.task_id == task_id)))
+
+
+def secretariat_contacts(*, session: Session) -> list[ContactInfo]:
+    """Every active secretariat contact (they get escalations, digests, lost-contact notices)."""
+    rows = session.exec(
+        select(Contact, Agency)
+        .join(Agency, col(Agency.id) == Contact.agency_id)
+        .where(col(Contact.active).is_(True), Contact.role == Role.SECRETARIAT)
+        .order_by(col(Contact.id))
+    )
+    return [_contact_info(c, a) for c, a in rows]
+
+
+def contact_by_id(*, session: Session, contact_id: int) -> ContactInfo | None:
+    """A contact, active or not."""
+    row = session.exec(
+        select(Contact, Agency)
+        .join(Agency, col(Agency.id) == Contact.agency_id)
+        .where(Contact.id == contact_id)
+    ).first()
+    return _contact_info(*row) if row else None
+
+
+def task_by_id(*, session: Session, task_id: int) -> tuple[Task, str] | None:
+    """A task and its directive's code."""
+    row = session.exec(
+        select(Task, Directive.code)
+        .join(Directive, col(Directive.id) == Task.directive_id)
+        .where(Task.id == task_id)
+    ).first()
+    return (row[0], row[1]) if row else None
+
+
+def assignment_of(*, session: Session, task_id: int, agency_id: int) -> AssignmentInfo | None:
+    """An agency's assignment on a task."""
+    row = session.exec(
+        _assignment_query().where(Assignment.task_id == task_id, Assignment.agency_id == agency_id)
+    ).first()
+    return _assignment_info(*row) if row else None
+
+
+def in_doubt_messages(*, session: Session) -> list[OutboundInfo]:
+    """Messages whose send was started but never confirmed (the process died mid-send)."""
+    rows = session.exec(
+        select(OutboundMessage, Contact)
+        .join(Contact, col(Contact.id) == OutboundMessage.contact_id)
+        .where(
+            col(OutboundMessage.sent_at).is_(None),
+            col(OutboundMessage.skipped_reason).is_(None),
+            OutboundMessage.attempts > 0,
+            col(OutboundMessage.last_error).is_(None),
+        )
+    )
+    return [_outbound_info(m, c) for m, c in rows]
+
+
+def was_sent(*, session: Session, key: str) -> bool:
+    """Whether the owed message with this key has been sent."""
+    sent_at = session.exec(
+        select(OutboundMessage.sent_at).where(OutboundMessage.key == key)
+    ).first()
+    return sent_at is not None

@@ -68,6 +68,7 @@ class ScheduleSettings(_Section):
     escalation_delay_days: int = Field(default=1, ge=0, le=10)
     digest_day: int = Field(default=22, ge=1, le=28)
     digest_time: time = time(8, 0)
+    deadline_reminder_working_days: int = Field(default=3, ge=1, le=20)
     extra_days_off: list[date] = Field(default_factory=list)
 
     @field_validator("timezone")
@@ -85,6 +86,16 @@ class ScheduleSettings(_Section):
         return ZoneInfo(self.timezone)
 
 
+class DeliverySettings(_Section):
+    """Flood control: stay under Telegram's limits (about 30 messages/s, 1/s per chat)."""
+
+    overall_per_second: float = Field(default=30, gt=0, le=1000)
+    per_chat_seconds: float = Field(default=1.0, ge=0, le=60)
+    group_per_minute: int = Field(default=20, ge=1, le=60)
+    concurrency: int = Field(default=8, ge=1, le=64)
+    max_retry_after_seconds: int = Field(default=60, ge=1, le=3600)
+
+
 class InviteSettings(_Section):
     """Invite links."""
 
@@ -98,6 +109,7 @@ class Config(_Section):
     database: DatabaseSettings = Field(default_factory=DatabaseSettings)
     schedule: ScheduleSettings = Field(default_factory=ScheduleSettings)
     invites: InviteSettings = Field(default_factory=InviteSettings)
+    delivery: DeliverySettings = Field(default_factory=DeliverySettings)
     token: SecretStr | None = Field(default=None, exclude=True)
 
     def require_token(self) -> str:

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+import asyncio
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from db.loading import LoadResult, load_data, read_data_file
 from db.models import Role
 from dondoc.config import Config
 from jobs.cycle import CycleResult, run_cycle
+from jobs.delivery import Pacer
 
 # A made-up token in Telegram's shape; the local server accepts only this one.
 STAGE_TOKEN = "1000000001:local-stage-token-not-a-secret"
@@ -50,6 +52,26 @@ class FakeClock:
         self.now += delta
 
 
+class VirtualTime:
+    """Monotonic time for the flood-control pacer that passes only when slept on.
+
+    On the stage, waiting for a flood limit or a `retry_after` takes no real time, and a
+    test can read how long the bot would have waited.
+    """
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def monotonic(self) -> float:
+        """Seconds since the stage started, as slept."""
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        """Let the time pass at once (and let other tasks run)."""
+        self.now += max(seconds, 0.0)
+        await asyncio.sleep(0)
+
+
 @dataclass
 class Stage:
     """The running pieces and the actions a test or the demo takes on them."""
@@ -59,6 +81,7 @@ class Stage:
     config: Config
     clock: FakeClock
     application: AppType | None = None
+    waited: VirtualTime = field(default_factory=VirtualTime)
 
     def load_reference(self) -> list[LoadResult]:
         """Load the Hanoi registry and directive 2658/UBND-KT."""
@@ -92,8 +115,13 @@ class Stage:
     async def run_cycle(self) -> CycleResult:
         """Run the reporting cycle at the clock's time, as the scheduler would."""
         assert self.application is not None
+        pacer = Pacer(self.config.delivery, clock=self.waited.monotonic, sleep=self.waited.sleep)
         return await run_cycle(
-            bot=self.application.bot, engine=self.engine, config=self.config, now=self.clock()
+            bot=self.application.bot,
+            engine=self.engine,
+            config=self.config,
+            now=self.clock(),
+            pacer=pacer,
         )
 
     async def start_bot(self) -> AppType:

@@ -45,6 +45,15 @@ def add_working_days(day: date, count: int, schedule: ScheduleSettings) -> date:
     return day
 
 
+def subtract_working_days(day: date, count: int, schedule: ScheduleSettings) -> date:
+    """The working day `count` working days before `day`."""
+    for _ in range(count):
+        day -= timedelta(days=1)
+        while not is_working_day(day, schedule):
+            day -= timedelta(days=1)
+    return day
+
+
 def _at(day: date, clock: time, schedule: ScheduleSettings) -> datetime:
     return datetime.combine(day, clock, tzinfo=schedule.zone).astimezone(UTC)
 
@@ -57,6 +66,7 @@ class PeriodTimes:
     request_at: datetime
     due_at: datetime
     digest_at: datetime
+    escalation_at: datetime
     nudges: tuple[datetime, ...]
 
 
@@ -92,17 +102,39 @@ def period_times(month: str, schedule: ScheduleSettings) -> PeriodTimes:
     request_day = next_working_day(date(year, number, schedule.request_day), schedule)
     due_day = max(date(year, number, schedule.due_day), request_day)
     # Replies are due by the end of the due day, local time.
-    due_at = _at(due_day + timedelta(days=1), time(0, 0), schedule)
+    due_at = end_of_day(due_day, schedule)
     digest_day = next_working_day(date(year, number, schedule.digest_day), schedule)
     nudges = []
     day = add_working_days(request_day, schedule.nudge_every_working_days, schedule)
     while _at(day, schedule.request_time, schedule) < due_at:
         nudges.append(_at(day, schedule.request_time, schedule))
         day = add_working_days(day, schedule.nudge_every_working_days, schedule)
+    escalation_day = next_working_day(
+        due_day + timedelta(days=max(schedule.escalation_delay_days, 1)), schedule
+    )
     return PeriodTimes(
         month=month,
         request_at=_at(request_day, schedule.request_time, schedule),
         due_at=due_at,
         digest_at=_at(digest_day, schedule.digest_time, schedule),
+        escalation_at=_at(escalation_day, schedule.request_time, schedule),
         nudges=tuple(nudges),
     )
+
+
+def deadline_reminder_at(deadline: date, schedule: ScheduleSettings) -> datetime:
+    """When to remind of a task's own deadline: some working days before it."""
+    day = subtract_working_days(deadline, schedule.deadline_reminder_working_days, schedule)
+    return _at(day, schedule.request_time, schedule)
+
+
+def end_of_day(day: date, schedule: ScheduleSettings) -> datetime:
+    """The midnight after `day`, local time: a deadline "by day D" has passed then."""
+    return _at(day + timedelta(days=1), time(0, 0), schedule)
+
+
+def month_bounds(month: str, schedule: ScheduleSettings) -> tuple[datetime, datetime]:
+    """The first instant of the month and of the next one."""
+    year, number = (int(part) for part in month.split("-"))
+    following = date(year + number // 12, number % 12 + 1, 1)
+    return _at(date(year, number, 1), time(0, 0), schedule), _at(following, time(0, 0), schedule)

@@ -1,0 +1,316 @@
+"""Sending owed messages under Telegram's flood limits, each at most once per confirmed send.
+
+A `Pacer` hands out send slots: about 30 a second overall, one a second per
+private chat, 20 a minute per group. A 429 holds only the chat it named for its
+`retry_after`, so the rest of a send-out goes on. 5xx and network errors are
+retried with a bounded backoff, then left for a later run (`retry_at`). A 403
+or "chat not found" marks the contact unreachable, and the secretariat is told.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import Engine
+from telegram import Bot
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+
+from bot.compose import (
+    Outgoing,
+    contact_lost_message,
+    deadline_message,
+    escalation_message,
+    nudge_message,
+    request_message,
+)
+from db import queries
+from db.engine import session_scope
+from db.models import MessageKind
+from dondoc.config import Config, DeliverySettings
+from jobs.digest import build_digest, render_html
+
+log = logging.getLogger(__name__)
+
+NETWORK_RETRIES = 3
+NETWORK_BACKOFF_SECONDS = 0.5
+RETRY_LATER = timedelta(minutes=5)
+MAX_RETRY_AFTER_ROUNDS = 5
+
+
+class Pacer:
+    """Send slots under the flood limits; `clock` and `sleep` are injectable for tests."""
+
+    def __init__(
+        self,
+        limits: DeliverySettings,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        self.limits, self.clock, self.sleep = limits, clock, sleep
+        self._next_overall = 0.0
+        self._next_chat: dict[int, float] = {}
+
+    def _chat_gap(self, chat_id: int) -> float:
+        if chat_id < 0:  # groups and channels
+            return 60.0 / self.limits.group_per_minute
+        return self.limits.per_chat_seconds
+
+    async def wait_turn(self, chat_id: int) -> None:
+        """Wait until a message may go to this chat."""
+        now = self.clock()
+        slot = max(now, self._next_overall, self._next_chat.get(chat_id, 0.0))
+        self._next_overall = slot + 1.0 / self.limits.overall_per_second
+        self._next_chat[chat_id] = slot + self._chat_gap(chat_id)
+        if slot > now:
+            await self.sleep(slot - now)
+
+    def hold(self, chat_id: int, seconds: float) -> None:
+        """Telegram said to wait: nothing goes to this chat for `seconds`."""
+        self._next_chat[chat_id] = max(self._next_chat.get(chat_id, 0.0), self.clock() + seconds)
+
+
+@dataclass
+class DeliveryResult:
+    """What a send-out did."""
+
+    sent: int = 0
+    skipped: int = 0
+    failed: int = 0
+    retried_after_429: int = 0
+    in_doubt: int = 0
+    unreachable: list[str] = field(default_factory=list)
+
+
+def compose_owed(
+    *, engine: Engine, config: Config, message: queries.OutboundInfo
+) -> list[Outgoing]:
+    """The message(s) to send for an owed row, or none if it is no longer useful."""
+    zone, locale = config.schedule.zone, config.bot.locale
+    with session_scope(engine) as session:
+        period = queries.period_by_id(session=session, period_id=message.period_id or 0)
+        contact = queries.contact_by_id(session=session, contact_id=message.contact_id)
+        if period is None or contact is None:
+            return []
+        agency_name = contact.agency_name
+        kind = message.kind
+        if kind is MessageKind.REQUEST:
+            owed = queries.assignments_of_agency(session=session, agency_id=message.agency_id)
+            if not owed:
+                return []
+            return [
+                request_message(
+                    agency_name=agency_name,
+                    period=period,
+                    assignments=owed,
+                    zone=zone,
+                    locale=locale,
+                )
+            ]
+        if kind is MessageKind.NUDGE:
+            pending = queries.pending_assignments(
+                session=session, agency_id=message.agency_id, period_id=period.id
+            )
+            if not pending:
+                return []
+            return [
+                nudge_message(
+                    agency_name=agency_name,
+                    period=period,
+                    pending=pending,
+                    zone=zone,
+                    locale=locale,
+                )
+            ]
+        if kind is MessageKind.DEADLINE and message.task_id is not None:
+            assignment = queries.assignment_of(
+                session=session, task_id=message.task_id, agency_id=message.agency_id
+            )
+            if assignment is None:
+                return []
+            reports = queries.latest_reports(
+                session=session, period_id=period.id, assignment_ids=[assignment.id]
+            )
+            report = reports.get(assignment.id)
+            if report is not None and report.status is not None and report.status.value == "done":
+                return []
+            return [
+                deadline_message(
+                    agency_name=agency_name,
+                    assignment=assignment,
+                    period_id=period.id,
+                    locale=locale,
+                )
+            ]
+        if kind is MessageKind.ESCALATION:
+            late = queries.late_agencies(session=session, period_id=period.id)
+            if not late:
+                return []
+            return [escalation_message(period=period, late=late, zone=zone, locale=locale)]
+        if kind is MessageKind.DIGEST:
+            digest = build_digest(session=session, period=period, as_of=message.due_at)
+            return [Outgoing(part) for part in render_html(digest, zone=zone, locale=locale)]
+        if kind is MessageKind.CONTACT_LOST and message.about_contact_id is not None:
+            lost = queries.contact_by_id(session=session, contact_id=message.about_contact_id)
+            if lost is None:
+                return []
+            return [
+                contact_lost_message(
+                    agency_name=lost.agency_name, contact_name=lost.display_name, locale=locale
+                )
+            ]
+    return []
+
+
+class _Unreachable(Exception):
+    """The chat cannot be written to any more."""
+
+
+class _GiveUpForNow(Exception):
+    """A transient failure that outlasted this run's retries."""
+
+
+async def _send_one(
+    bot: Bot, pacer: Pacer, chat_id: int, outgoing: Outgoing, result: DeliveryResult
+) -> int:
+    """Send one message, honouring 429s and retrying transient errors; its Telegram id."""
+    network_failures = 0
+    retry_rounds = 0
+    while True:
+        await pacer.wait_turn(chat_id)
+        try:
+            sent = await bot.send_message(
+                chat_id=chat_id, text=outgoing.text, parse_mode="HTML", reply_markup=outgoing.markup
+            )
+            return sent.message_id
+        except RetryAfter as exc:
+            retry_rounds += 1
+            result.retried_after_429 += 1
+            delay = exc.retry_after
+            seconds = delay.total_seconds() if isinstance(delay, timedelta) else float(delay)
+            if (
+                retry_rounds > MAX_RETRY_AFTER_ROUNDS
+                or seconds > pacer.limits.max_retry_after_seconds
+            ):
+                raise _GiveUpForNow(f"flood control: retry after {seconds:.0f} s") from exc
+            pacer.hold(chat_id, seconds)
+        except Forbidden as exc:
+            raise _Unreachable(exc.message) from exc
+        except BadRequest as exc:
+            if "chat not found" in exc.message.lower():
+                raise _Unreachable(exc.message) from exc
+            raise
+        except (NetworkError, TelegramError) as exc:  # 5xx answers and connection failures
+            network_failures += 1
+            if network_failures >= NETWORK_RETRIES:
+                raise _GiveUpForNow(str(exc)) from exc
+            await pacer.sleep(NETWORK_BACKOFF_SECONDS * 2 ** (network_failures - 1))
+
+
+async def _deliver_row(
+    bot: Bot,
+    engine: Engine,
+    config: Config,
+    pacer: Pacer,
+    message: queries.OutboundInfo,
+    now: datetime,
+    result: DeliveryResult,
+) -> None:
+    """Compose, send and record one owed row."""
+    parts = compose_owed(engine=engine, config=config, message=message)
+    if not parts:
+        with session_scope(engine) as session:
+            queries.mark_skipped(session=session, message_id=message.id, reason="no longer owed")
+        result.skipped += 1
+        return
+    with session_scope(engine) as session:
+        queries.mark_attempt(session=session, message_id=message.id)
+    try:
+        first_id = None
+        for part in parts:
+            telegram_id = await _send_one(bot, pacer, message.chat_id, part, result)
+            first_id = first_id or telegram_id
+    except _Unreachable as exc:
+        log.warning("%s: contact unreachable: %s", message.key, exc)
+        with session_scope(engine) as session:
+            queries.mark_failed(session=session, message_id=message.id, error=f"unreachable: {exc}")
+            queries.mark_unreachable(session=session, contact_id=message.contact_id, now=now)
+            for secretary in queries.secretariat_contacts(session=session):
+                if secretary.id != message.contact_id:
+                    queries.plan_message(
+                        session=session,
+                        key=f"contact_lost:{message.contact_id}:contact:{secretary.id}",
+                        kind=MessageKind.CONTACT_LOST,
+                        contact=secretary,
+                        period_id=message.period_id,
+                        due_at=now,
+                        about_contact_id=message.contact_id,
+                    )
+        result.unreachable.append(message.key)
+        return
+    except (_GiveUpForNow, BadRequest) as exc:
+        log.warning("%s: not sent, will retry later: %s", message.key, exc)
+        with session_scope(engine) as session:
+            queries.mark_failed(
+                session=session, message_id=message.id, error=str(exc), retry_at=now + RETRY_LATER
+            )
+        result.failed += 1
+        return
+    assert first_id is not None
+    with session_scope(engine) as session:
+        queries.mark_sent(
+            session=session, message_id=message.id, telegram_message_id=first_id, now=now
+        )
+    result.sent += 1
+
+
+async def _worker(
+    queue: asyncio.Queue[queries.OutboundInfo],
+    bot: Bot,
+    engine: Engine,
+    config: Config,
+    pacer: Pacer,
+    now: datetime,
+    result: DeliveryResult,
+) -> None:
+    """Take owed rows off the queue until it is empty."""
+    while not queue.empty():
+        message = queue.get_nowait()
+        await _deliver_row(bot, engine, config, pacer, message, now, result)
+
+
+async def deliver_owed(
+    *, bot: Bot, engine: Engine, config: Config, now: datetime, pacer: Pacer | None = None
+) -> DeliveryResult:
+    """Send every owed message whose time has come, several at once under the flood limits."""
+    pacer = pacer or Pacer(config.delivery)
+    result = DeliveryResult()
+    with session_scope(engine) as session:
+        doubtful = queries.in_doubt_messages(session=session)
+    if doubtful:
+        # The process died between writing "sending" and storing Telegram's answer.
+        result.in_doubt = len(doubtful)
+        log.warning(
+            "%d message(s) in doubt after an interruption; sending them again", len(doubtful)
+        )
+    while True:
+        with session_scope(engine) as session:
+            batch = queries.due_messages(session=session, now=now)
+        if not batch:
+            return result
+        queue: asyncio.Queue[queries.OutboundInfo] = asyncio.Queue()
+        for message in batch:
+            queue.put_nowait(message)
+
+        workers = [
+            _worker(queue, bot, engine, config, pacer, now, result)
+            for _ in range(config.delivery.concurrency)
+        ]
+        await asyncio.gather(*workers)
+        # Rows written during the send-out (lost-contact notices) go in the next round;
+        # failures wait for `retry_at`, so the loop ends.

@@ -1,0 +1,176 @@
+"""What the bot owes in a period, and when: one plan for the sender and for `dondoc schedule`.
+
+`plan_period` lists every message of a month's cycle (requests, nudges, deadline
+reminders, the escalation and the digest) with its due time, whether or not its
+time has come. `owed_now` keeps those due at `now` that are still useful, and
+`plan_owed` writes them as outbound rows (unique on their key, so running it
+again writes nothing twice).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Engine
+from sqlmodel import Session, col, select
+
+from db import queries
+from db.engine import session_scope
+from db.models import Directive, MessageKind, Role, Task
+from dondoc.config import Config
+from jobs.calendar import (
+    PeriodTimes,
+    deadline_reminder_at,
+    end_of_day,
+    month_bounds,
+    month_of,
+    period_times,
+)
+
+SECRETARIAT_ROLES = (Role.SECRETARIAT, Role.ADMIN)
+
+
+@dataclass(frozen=True)
+class Planned:
+    """One message of the plan."""
+
+    key: str
+    kind: MessageKind
+    contact: queries.ContactInfo
+    due_at: datetime
+    task_id: int | None = None
+    expires_at: datetime | None = None  # after this it is no longer worth sending
+
+
+def _deadline_tasks(session: Session, start: datetime, end: datetime, config: Config) -> list[Task]:
+    """Tasks of active directives whose deadline reminder falls in [start, end)."""
+    tasks = session.exec(
+        select(Task)
+        .join(Directive, col(Directive.id) == Task.directive_id)
+        .where(col(Directive.active).is_(True), col(Task.deadline).is_not(None))
+    )
+    return [
+        task
+        for task in tasks
+        if task.deadline is not None
+        and start <= deadline_reminder_at(task.deadline, config.schedule) < end
+    ]
+
+
+def plan_period(*, session: Session, config: Config, times: PeriodTimes) -> list[Planned]:
+    """Every message of the month's cycle, in due order."""
+    schedule = config.schedule
+    plan: list[Planned] = []
+    for agency_id in queries.owing_agencies(session=session):
+        officers = queries.contacts_of_agency(
+            session=session, agency_id=agency_id, role=Role.OFFICER
+        )
+        for contact in officers:
+            plan.append(
+                Planned(
+                    f"request:{times.month}:contact:{contact.id}",
+                    MessageKind.REQUEST,
+                    contact,
+                    times.request_at,
+                )
+            )
+            for index, moment in enumerate(times.nudges, start=1):
+                plan.append(
+                    Planned(
+                        f"nudge:{times.month}:{index}:contact:{contact.id}",
+                        MessageKind.NUDGE,
+                        contact,
+                        moment,
+                        expires_at=times.due_at,
+                    )
+                )
+    start, end = month_bounds(times.month, schedule)
+    for task in _deadline_tasks(session, start, end, config):
+        assert task.id is not None and task.deadline is not None
+        for agency_id in queries.agencies_of_task(session=session, task_id=task.id):
+            for contact in queries.contacts_of_agency(
+                session=session, agency_id=agency_id, role=Role.OFFICER
+            ):
+                plan.append(
+                    Planned(
+                        f"deadline:{task.id}:contact:{contact.id}",
+                        MessageKind.DEADLINE,
+                        contact,
+                        deadline_reminder_at(task.deadline, schedule),
+                        task_id=task.id,
+                        expires_at=end_of_day(task.deadline, schedule),
+                    )
+                )
+    for contact in queries.secretariat_contacts(session=session):
+        plan.append(
+            Planned(
+                f"digest:{times.month}:contact:{contact.id}",
+                MessageKind.DIGEST,
+                contact,
+                times.digest_at,
+            )
+        )
+        plan.append(
+            Planned(
+                f"escalation:{times.month}:contact:{contact.id}",
+                MessageKind.ESCALATION,
+                contact,
+                times.escalation_at,
+            )
+        )
+    return sorted(plan, key=lambda item: (item.due_at, item.key))
+
+
+def owed_now(plan: list[Planned], now: datetime) -> list[Planned]:
+    """The planned messages due at `now` and still useful.
+
+    After downtime only the latest passed nudge of each contact is still worth sending,
+    and nothing is sent after its expiry (a nudge after the due date, a reminder after
+    the deadline).
+    """
+    due = [
+        item
+        for item in plan
+        if item.due_at <= now and (item.expires_at is None or now < item.expires_at)
+    ]
+    latest_nudge: dict[int, Planned] = {}
+    for item in due:
+        if item.kind is MessageKind.NUDGE:
+            latest_nudge[item.contact.id] = item
+    return [
+        item
+        for item in due
+        if item.kind is not MessageKind.NUDGE or latest_nudge[item.contact.id] is item
+    ]
+
+
+def plan_owed(*, engine: Engine, config: Config, now: datetime) -> tuple[str, int]:
+    """Open this month's period and write a row for every message owed at `now`."""
+    times = period_times(month_of(now, config.schedule), config.schedule)
+    written = 0
+    with session_scope(engine) as session:
+        period = queries.ensure_period(
+            session=session,
+            month=times.month,
+            request_at=times.request_at,
+            due_at=times.due_at,
+            digest_at=times.digest_at,
+            now=now,
+        )
+        for item in owed_now(plan_period(session=session, config=config, times=times), now):
+            request_key = f"request:{times.month}:contact:{item.contact.id}"
+            if item.kind is MessageKind.NUDGE and not queries.was_sent(
+                session=session, key=request_key
+            ):
+                continue  # the request itself goes now: a nudge on top of it helps no one
+            written += queries.plan_message(
+                session=session,
+                key=item.key,
+                kind=item.kind,
+                contact=item.contact,
+                period_id=period.id,
+                due_at=item.due_at,
+                task_id=item.task_id,
+            )
+    return times.month, written
