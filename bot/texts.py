@@ -88,6 +88,22 @@ VI: dict[str, str] = {
         "<b>{agency}</b> còn <b>{count}</b> nhiệm vụ chưa báo cáo; hạn báo cáo là ngày "
         "<b>{due}</b>."
     ),
+    "deadline.header": (
+        "📅 <b>Sắp đến hạn nhiệm vụ {number}</b> ({directive})\n"
+        "{title}\nHạn hoàn thành: <b>{deadline}</b>. Đề nghị <b>{agency}</b> báo cáo tình hình "
+        "thực hiện."
+    ),
+    "escalation.header": (
+        "🚨 <b>Các đơn vị chưa báo cáo tháng {month}</b> (hạn {due}): {count} đơn vị"
+    ),
+    "escalation.line": "• {agency}: {count} nhiệm vụ",
+    "escalation.unreachable": " — ⚠️ không liên lạc được đầu mối",
+    "contact_lost": (
+        "⚠️ <b>Mất liên lạc với đầu mối của {agency}</b>\n"
+        "Không gửi được tin nhắn tới {name} ({reason}). Tôi đã ngừng gửi cho đầu mối này. "
+        "Đề nghị cấp mã mời mới cho đơn vị (dondoc invite)."
+    ),
+    "contact_lost.blocked": "đã chặn bot hoặc rời cuộc trò chuyện",
     "task.status_prompt": "Nhiệm vụ <b>{number}</b> ({directive}): {title}\nChọn tình trạng:",
     "report.saved": (
         "Đã ghi nhận: {icon} <b>{status}</b> — nhiệm vụ {number}.\n"
@@ -179,6 +195,21 @@ EN: dict[str, str] = {
         "⏰ <b>Reminder for {month}</b>\n"
         "<b>{agency}</b> has <b>{count}</b> task(s) not reported; reports are due on <b>{due}</b>."
     ),
+    "deadline.header": (
+        "📅 <b>Task {number} is due soon</b> ({directive})\n"
+        "{title}\nDeadline: <b>{deadline}</b>. <b>{agency}</b>, please report its status."
+    ),
+    "escalation.header": (
+        "🚨 <b>Agencies that have not reported for {month}</b> (due {due}): {count}"
+    ),
+    "escalation.line": "• {agency}: {count} task(s)",
+    "escalation.unreachable": " — ⚠️ contact unreachable",
+    "contact_lost": (
+        "⚠️ <b>Lost contact with {agency}</b>\n"
+        "Messages to {name} cannot be delivered ({reason}). I have stopped sending to this "
+        "contact. Please issue the agency a new invite (dondoc invite)."
+    ),
+    "contact_lost.blocked": "blocked the bot or left the chat",
     "task.status_prompt": "Task <b>{number}</b> ({directive}): {title}\nChoose a status:",
     "report.saved": (
         "Recorded: {icon} <b>{status}</b> — task {number}.\n"
