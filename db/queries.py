@@ -758,9 +758,9 @@ def in_doubt_messages(*, session: Session) -> list[OutboundInfo]:
     return [_outbound_info(m, c) for m, c in rows]
 
 
-def was_sent(*, session: Session, key: str) -> bool:
-    """Whether the owed message with this key has been sent."""
+def sent_before(*, session: Session, key: str, moment: datetime) -> bool:
+    """Whether the owed message with this key was sent before `moment`."""
     sent_at = session.exec(
         select(OutboundMessage.sent_at).where(OutboundMessage.key == key)
     ).first()
-    return sent_at is not None
+    return sent_at is not None and sent_at < moment

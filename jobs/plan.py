@@ -160,10 +160,10 @@ def plan_owed(*, engine: Engine, config: Config, now: datetime) -> tuple[str, in
         )
         for item in owed_now(plan_period(session=session, config=config, times=times), now):
             request_key = f"request:{times.month}:contact:{item.contact.id}"
-            if item.kind is MessageKind.NUDGE and not queries.was_sent(
-                session=session, key=request_key
+            if item.kind is MessageKind.NUDGE and not queries.sent_before(
+                session=session, key=request_key, moment=item.due_at
             ):
-                continue  # the request itself goes now: a nudge on top of it helps no one
+                continue  # the request went out late (after downtime): this nudge adds nothing
             written += queries.plan_message(
                 session=session,
                 key=item.key,

@@ -1,0 +1,144 @@
+"""Delivery you can trust, end to end through the local server with fault injection."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlmodel import select
+
+from db import queries
+from db.engine import session_scope
+from db.models import Contact, MessageKind, OutboundMessage, Role, Task
+from dondoc.stage import Stage
+from tests.conftest import hanoi
+from tests.test_chat_flows import button_data
+
+
+def texts(person: object) -> list[str]:
+    return [m.get("text", "") for m in person.messages()]  # type: ignore[attr-defined]
+
+
+def requests_received(person: object) -> int:
+    return sum("Yêu cầu báo cáo" in text for text in texts(person))
+
+
+async def test_429_answers_are_retried_after_retry_after_and_nothing_is_lost(stage: Stage) -> None:
+    codes = ["so-khdt", "so-y-te", "cuc-qltt", "cong-an-tp", "bo-tu-lenh-thu-do", "so-gddt"]
+    officers = [await stage.join(4000 + i, f"Cán bộ {i}", code) for i, code in enumerate(codes)]
+    faults = stage.server.faults
+    faults.seed, faults.retry_after, faults.methods = 7, 3, {"sendMessage"}
+    faults.rate_429 = 0.5
+
+    result = await stage.run_cycle()
+
+    faults.rate_429 = 0.0
+    assert result.retried_after_429 > 0
+    assert result.sent == len(officers)
+    assert all(requests_received(officer) == 1 for officer in officers)
+    assert stage.waited.monotonic() >= 3  # the bot did wait as Telegram asked
+
+
+async def test_a_blocked_officer_gets_nothing_more_and_the_secretariat_is_told(
+    stage: Stage,
+) -> None:
+    secretary = await stage.join(3001, "Quyên", "vp-ubnd", Role.SECRETARIAT)
+    officer = await stage.join(4101, "Lâm", "so-y-te")
+    await officer.block()
+
+    await stage.run_cycle()
+    notice = await secretary.wait_for_message(lambda m: "Mất liên lạc" in m.get("text", ""))
+
+    assert "Sở Y tế" in notice["text"]
+    assert requests_received(officer) == 0
+    with session_scope(stage.engine) as session:
+        contact = session.exec(select(Contact).where(Contact.chat_id == officer.id)).one()
+        assert contact.unreachable_since is not None
+    # Two working days later the nudge is due: nothing more is tried on the blocked chat.
+    forbidden_before = stage.server.stats.errors[403]
+    assert forbidden_before == 1
+    stage.clock.set(hanoi(2021, 8, 18, 9, 0))
+    again = await stage.run_cycle()
+    assert again.sent == 0 and again.unreachable == []
+    assert stage.server.stats.errors[403] == forbidden_before
+    assert sum("Mất liên lạc" in text for text in texts(secretary)) == 1
+
+
+async def test_a_nudge_goes_only_to_agencies_that_have_not_reported(stage: Stage) -> None:
+    diligent = await stage.join(4201, "Nam", "cuc-qltt")
+    late = await stage.join(4202, "Oanh", "cong-an-tp")
+    await stage.run_cycle()
+    request = diligent.last_message()
+    await diligent.press(request, button_data(request, "Đang thực hiện"))
+    await diligent.wait_for_message()
+    await diligent.send_and_wait("/skip")
+
+    stage.clock.set(hanoi(2021, 8, 18, 8, 45))  # after the first nudge time, 08:30 on the 18th
+    result = await stage.run_cycle()
+
+    assert result.sent == 1
+    assert any("Nhắc báo cáo tháng 08/2021" in text for text in texts(late))
+    assert not any("Nhắc báo cáo" in text for text in texts(diligent))
+
+
+async def test_after_downtime_the_bot_sends_what_it_owes_once_and_skips_stale_nudges(
+    stage: Stage,
+) -> None:
+    officer = await stage.join(4301, "Phương", "cuc-qltt")
+    stage.clock.set(hanoi(2021, 8, 14, 9, 0))
+    assert (await stage.run_cycle()).sent == 0  # before the request day
+
+    # Down from the 14th to the 19th: the request and two nudge times were missed.
+    stage.clock.set(hanoi(2021, 8, 19, 10, 0))
+    first = await stage.run_cycle()
+    stage.clock.advance(timedelta(minutes=10))
+    second = await stage.run_cycle()
+
+    assert (first.sent, second.sent) == (1, 0)
+    assert requests_received(officer) == 1
+    assert not any("Nhắc báo cáo" in text for text in texts(officer))
+
+
+async def test_the_secretariat_gets_the_escalation_and_the_digest_on_time(stage: Stage) -> None:
+    secretary = await stage.join(3002, "Quang", "vp-ubnd", Role.SECRETARIAT)
+    await stage.join(4401, "Sương", "cuc-qltt")
+    await stage.run_cycle()
+
+    stage.clock.set(hanoi(2021, 8, 23, 7, 0))  # Monday: digest at 08:00, escalation at 08:30
+    assert (await stage.run_cycle()).sent == 0
+    stage.clock.set(hanoi(2021, 8, 23, 8, 5))
+    await stage.run_cycle()
+    stage.clock.set(hanoi(2021, 8, 23, 8, 35))
+    await stage.run_cycle()
+
+    received = texts(secretary)
+    assert any("TỔNG HỢP TÌNH HÌNH THỰC HIỆN NHIỆM VỤ — THÁNG 08/2021" in t for t in received)
+    escalation = next(t for t in received if "Các đơn vị chưa báo cáo tháng 08/2021" in t)
+    assert "Cục Quản lý thị trường thành phố Hà Nội: 1 nhiệm vụ" in escalation
+    with session_scope(stage.engine) as session:
+        kinds = [row.kind for row in session.exec(select(OutboundMessage))]
+    assert kinds.count(MessageKind.DIGEST) == 1
+    assert kinds.count(MessageKind.ESCALATION) == 1
+
+
+async def test_a_task_deadline_is_reminded_some_working_days_before_unless_done(
+    stage: Stage,
+) -> None:
+    with session_scope(stage.engine) as session:
+        task = session.exec(select(Task).where(Task.number == "2.5")).one()
+        task.deadline = date(2021, 8, 31)  # Tuesday: reminded 3 working days before, the 26th
+    officer = await stage.join(4501, "Thảo", "cuc-qltt")
+    await stage.run_cycle()
+
+    stage.clock.set(hanoi(2021, 8, 25, 9, 0))
+    await stage.run_cycle()
+    assert not any("Sắp đến hạn" in t for t in texts(officer))
+    stage.clock.set(hanoi(2021, 8, 26, 9, 0))
+    await stage.run_cycle()
+
+    reminder = next(
+        m for m in officer.messages() if "Sắp đến hạn nhiệm vụ 2.5" in m.get("text", "")
+    )
+    assert "31/08/2021" in reminder["text"]
+    assert button_data(reminder, "Đã hoàn thành").startswith("status:")
+    with session_scope(stage.engine) as session:
+        assert queries.sent_count(session=session, kind=MessageKind.DEADLINE) == 1
