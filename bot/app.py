@@ -26,7 +26,7 @@ from telegram.request import BaseRequest
 from bot import handlers
 from bot.context import Clock, DondocContext, Services, system_clock
 from dondoc.config import Config
-from jobs.cycle import run_cycle
+from jobs.cycle import CycleResult, run_cycle
 
 log = logging.getLogger(__name__)
 
@@ -147,3 +147,12 @@ def run(config: Config, *, engine: Engine) -> None:
     application.run_polling(
         allowed_updates=Update.ALL_TYPES, timeout=config.bot.poll_timeout_seconds
     )
+
+
+async def send_owed_once(config: Config, *, engine: Engine) -> CycleResult:
+    """One run of the cycle against Telegram, without polling for updates."""
+    application = build_application(config, engine=engine, schedule_jobs=False)
+    async with application:
+        return await run_cycle(
+            bot=application.bot, engine=engine, config=config, now=system_clock()
+        )

@@ -764,3 +764,18 @@ def sent_before(*, session: Session, key: str, moment: datetime) -> bool:
         select(OutboundMessage.sent_at).where(OutboundMessage.key == key)
     ).first()
     return sent_at is not None and sent_at < moment
+
+
+def message_states(*, session: Session, keys: list[str]) -> dict[str, tuple[str, datetime | None]]:
+    """How far each planned message has got: ("sent", when), ("skipped: why", None), …"""
+    states: dict[str, tuple[str, datetime | None]] = {}
+    for row in session.exec(select(OutboundMessage).where(col(OutboundMessage.key).in_(keys))):
+        if row.sent_at is not None:
+            states[row.key] = ("sent", row.sent_at)
+        elif row.skipped_reason:
+            states[row.key] = (f"skipped: {row.skipped_reason}", None)
+        elif row.last_error:
+            states[row.key] = (f"failed: {row.last_error}", row.retry_at)
+        else:
+            states[row.key] = ("owed", None)
+    return states

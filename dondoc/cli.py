@@ -163,6 +163,64 @@ def summary(
 
 
 @app.command()
+def schedule(
+    period: Annotated[
+        str | None, typer.Option("--period", help="MM/YYYY; default: this month.")
+    ] = None,
+    config_path: ConfigOption = None,
+) -> None:
+    """A table of what will be sent when, to whom, for a period."""
+    from rich.table import Table
+
+    from jobs.calendar import month_of, parse_month, period_times
+    from jobs.plan import plan_period
+
+    with _friendly_errors():
+        config, engine = _setup(config_path)
+        try:
+            month = parse_month(period) if period else month_of(datetime.now(UTC), config.schedule)
+        except ValueError:
+            raise UserError(f"--period: not a month: {period!r} (e.g. 08/2021)") from None
+        times = period_times(month, config.schedule)
+        with session_scope(engine) as session:
+            plan = plan_period(session=session, config=config, times=times)
+            states = queries.message_states(session=session, keys=[item.key for item in plan])
+    zone = config.schedule.zone
+    table = Table(title=f"dondoc — {queries.month_label(month)}: {len(plan)} messages planned")
+    for column in ("when", "what", "to", "state"):
+        table.add_column(column)
+    for item in plan:
+        to = f"{item.contact.agency_name} — {item.contact.display_name}"
+        when = item.due_at.astimezone(zone).strftime("%a %d/%m %H:%M")
+        state, at = states.get(item.key, ("planned", None))
+        if at is not None:
+            state += f" {at.astimezone(zone):%d/%m %H:%M}"
+        table.add_row(when, item.kind.value, to, state)
+    if not plan:
+        out.print("Nothing planned: load a directive and invite its agencies' contacts first.")
+        return
+    out.print(table)
+
+
+@app.command()
+def cycle(config_path: ConfigOption = None) -> None:
+    """Send now what is owed now (what the scheduler does), then exit."""
+    import asyncio
+
+    from bot.app import send_owed_once
+
+    with _friendly_errors():
+        config, engine = _setup(config_path)
+        config.require_token()
+    configure_logging()
+    result = asyncio.run(send_owed_once(config, engine=engine))
+    out.print(
+        f"{result.period}: {result.sent} sent, {result.skipped} skipped, {result.failed} to retry, "
+        f"{len(result.unreachable)} unreachable"
+    )
+
+
+@app.command()
 def demo(
     out_dir: Annotated[Path, typer.Option("--out", help="Where the digest files go.")] = Path(
         "out"
