@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from typing import Any
 
 from apscheduler.triggers.cron import CronTrigger
@@ -149,10 +150,12 @@ def run(config: Config, *, engine: Engine) -> None:
     )
 
 
-async def send_owed_once(config: Config, *, engine: Engine) -> CycleResult:
+async def send_owed_once(
+    config: Config, *, engine: Engine, now: datetime | None = None
+) -> CycleResult:
     """One run of the cycle against Telegram, without polling for updates."""
     application = build_application(config, engine=engine, schedule_jobs=False)
     async with application:
         return await run_cycle(
-            bot=application.bot, engine=engine, config=config, now=system_clock()
+            bot=application.bot, engine=engine, config=config, now=now or system_clock()
         )

@@ -136,13 +136,25 @@ def summary(
     directive: Annotated[
         str | None, typer.Option("--directive", help="Only this directive, e.g. 2658/UBND-KT.")
     ] = None,
+    fmt: Annotated[
+        str, typer.Option("--format", help="text, html, docx, xlsx, csv or png.")
+    ] = "text",
+    out_dir: Annotated[
+        Path | None,
+        typer.Option("--out", help="Write the file into this folder (default: text to stdout)."),
+    ] = None,
     config_path: ConfigOption = None,
 ) -> None:
-    """Print the digest of a period from the database."""
+    """Print the digest of a period from the database, or write it as a file."""
     from jobs.calendar import parse_month
-    from jobs.digest import build_digest, render_text
+    from jobs.digest import build_digest
+    from reports import FORMATS, render_file
 
     with _friendly_errors():
+        if fmt not in FORMATS:
+            raise UserError(f"--format: {fmt!r} is not one of {', '.join(FORMATS)}")
+        if out_dir is None and fmt not in ("text", "html", "csv"):
+            raise UserError(f"--format {fmt} is a binary file: give --out DIR")
         config, engine = _setup(config_path)
         now = datetime.now(UTC)
         with session_scope(engine) as session:
@@ -157,9 +169,19 @@ def summary(
             if found is None:
                 raise UserError(f"no reporting period {period or 'yet'} in {config.database.url}")
             digest = build_digest(
-                session=session, period=found, as_of=now, directive_code=directive
+                session=session,
+                period=found,
+                as_of=now,
+                directive_code=directive,
+                zone=config.schedule.zone,
             )
-    sys.stdout.write(render_text(digest, zone=config.schedule.zone, locale=config.bot.locale))
+        made = render_file(digest, fmt, zone=config.schedule.zone, locale=config.bot.locale)
+    if out_dir is None:
+        sys.stdout.write(made.content.decode("utf-8").lstrip("\ufeff"))
+        return
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / made.name).write_bytes(made.content)
+    out.print(f"{out_dir / made.name} ({len(made.content):,} bytes)", highlight=False)
 
 
 @app.command()
@@ -203,8 +225,16 @@ def schedule(
 
 
 @app.command()
-def cycle(config_path: ConfigOption = None) -> None:
-    """Send now what is owed now (what the scheduler does), then exit."""
+def cycle(
+    at: Annotated[
+        datetime | None,
+        typer.Option(
+            "--at", help="Decide what is owed as of this moment (ISO, e.g. 2021-08-16T09:00+07:00)."
+        ),
+    ] = None,
+    config_path: ConfigOption = None,
+) -> None:
+    """Send what is owed now (what the scheduler does), then exit."""
     import asyncio
 
     from bot.app import send_owed_once
@@ -212,12 +242,64 @@ def cycle(config_path: ConfigOption = None) -> None:
     with _friendly_errors():
         config, engine = _setup(config_path)
         config.require_token()
+        if at is not None and at.tzinfo is None:
+            raise UserError("--at: give the time zone, e.g. 2021-08-16T09:00+07:00")
     configure_logging()
-    result = asyncio.run(send_owed_once(config, engine=engine))
+    result = asyncio.run(send_owed_once(config, engine=engine, now=at))
     out.print(
         f"{result.period}: {result.sent} sent, {result.skipped} skipped, {result.failed} to retry, "
-        f"{len(result.unreachable)} unreachable"
+        f"{len(result.unreachable)} unreachable, {result.in_doubt} in doubt"
     )
+
+
+@app.command("import")
+def import_directive(
+    file: Annotated[Path, typer.Argument(help="The directive: .md, .txt, .docx or a text PDF.")],
+    out_file: Annotated[
+        Path | None, typer.Option("--out", help="Write the reviewable TOML here.")
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print JSON (names as found and as matched).")
+    ] = False,
+    registry_path: Annotated[
+        Path | None, typer.Option("--registry", help="Agency registry TOML (default: Hanoi's).")
+    ] = None,
+) -> None:
+    """Read a directive and propose its tasks and agencies as TOML for review (`dondoc load`)."""
+    import json
+
+    import tomli_w
+
+    from importer.directive import import_text, to_data, to_json
+    from importer.errors import DirectiveImportError
+    from importer.names import load_registry
+    from importer.report import task_table
+    from importer.sources import read_directive
+
+    with _friendly_errors():
+        try:
+            registry = load_registry(registry_path or _default_registry())
+            found = import_text(read_directive(file), registry, source=str(file))
+        except DirectiveImportError as exc:
+            raise UserError(str(exc)) from None
+        err.print(task_table(found))
+        for warning in found.warnings:
+            err.print(f"[yellow]warning:[/yellow] {warning}", highlight=False)
+        if as_json:
+            sys.stdout.write(json.dumps(to_json(found), ensure_ascii=False, indent=2) + "\n")
+            return
+        document = tomli_w.dumps(to_data(found), multiline_strings=True)
+        if out_file is None:
+            sys.stdout.write(document)
+        else:
+            out_file.write_text(document, encoding="utf-8")
+            err.print(f"wrote {out_file}: review it, then `dondoc load {out_file}`")
+
+
+def _default_registry() -> Path:
+    import reference
+
+    return Path(reference.__file__).parent / "hanoi-agencies.toml"
 
 
 @app.command()

@@ -89,7 +89,7 @@ class ScheduleSettings(_Section):
 class DeliverySettings(_Section):
     """Flood control: stay under Telegram's limits (about 30 messages/s, 1/s per chat)."""
 
-    overall_per_second: float = Field(default=30, gt=0, le=1000)
+    overall_per_second: float = Field(default=29, gt=0, le=1000)
     per_chat_seconds: float = Field(default=1.0, ge=0, le=60)
     group_per_minute: int = Field(default=20, ge=1, le=60)
     concurrency: int = Field(default=8, ge=1, le=64)

@@ -62,9 +62,16 @@ class Pacer:
         return self.limits.per_chat_seconds
 
     async def wait_turn(self, chat_id: int) -> None:
-        """Wait until a message may go to this chat."""
+        """Wait until a message may go to this chat.
+
+        A chat that must wait (its last message was just now, or Telegram said "retry
+        after") does not hold back the others: the overall slot is taken only once the
+        chat itself is free.
+        """
+        while (ready := self._next_chat.get(chat_id, 0.0)) > self.clock():
+            await self.sleep(ready - self.clock())
         now = self.clock()
-        slot = max(now, self._next_overall, self._next_chat.get(chat_id, 0.0))
+        slot = max(now, self._next_overall)
         self._next_overall = slot + 1.0 / self.limits.overall_per_second
         self._next_chat[chat_id] = slot + self._chat_gap(chat_id)
         if slot > now:
