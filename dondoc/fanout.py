@@ -28,7 +28,11 @@ def fanout_city(count: int) -> tuple[dict[str, object], dict[str, object]]:
         "agency": [{"code": "vp", "name": "Văn phòng", "kind": "nganh"}]
         + [{"code": f"dv-{n:05d}", "name": f"Đơn vị số {n}", "kind": "so"} for n in range(count)],
         "group": [
-            {"code": "tat-ca", "name": "Tất cả đơn vị", "members": [f"dv-{n:05d}" for n in range(count)]}
+            {
+                "code": "tat-ca",
+                "name": "Tất cả đơn vị",
+                "members": [f"dv-{n:05d}" for n in range(count)],
+            }
         ],
     }
     directive = {
@@ -53,7 +57,9 @@ async def seed_fanout(server: BotApiServer, database_path: Path, count: int) -> 
     with session_scope(engine) as session:
         load_data(session=session, data=registry, source="fanout-registry")
         load_data(session=session, data=directive, source="fanout-directive")
-        agencies = session.exec(select(Agency).where(Agency.code != "vp").order_by(Agency.code)).all()
+        agencies = session.exec(
+            select(Agency).where(Agency.code != "vp").order_by(Agency.code)
+        ).all()
         for offset, agency in enumerate(agencies):
             assert agency.id is not None
             user_id = FIRST_USER_ID + offset
