@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine
 from sqlmodel import select
@@ -21,7 +22,7 @@ FANOUT_TOKEN = "1000000002:fanout-token-not-a-secret"
 FIRST_USER_ID = 700_000
 
 
-def fanout_city(count: int) -> tuple[dict[str, object], dict[str, object]]:
+def fanout_city(count: int) -> tuple[dict[str, Any], dict[str, Any]]:
     """A registry of `count` agencies in one group and a directive with one task for them all."""
     registry = {
         "registry": {"name": "Thành phố thử nghiệm", "secretariat": "vp"},
