@@ -53,3 +53,36 @@ def test_months_are_read_as_the_office_writes_them(text: str, month: str) -> Non
 def test_a_wrong_month_is_refused(text: str) -> None:
     with pytest.raises(ValueError):
         parse_month(text)
+
+
+def test_an_escalation_after_a_month_end_due_date_falls_in_the_next_month() -> None:
+    schedule = ScheduleSettings(due_day=28, escalation_delay_days=1)
+
+    times = period_times("2022-02", schedule)  # 28/02/2022 is a Monday
+
+    assert times.due_at == hanoi(2022, 3, 1, 0, 0)
+    assert times.escalation_at == hanoi(2022, 3, 1, 8, 30)
+
+
+def test_times_are_hanoi_times_whatever_the_server_zone() -> None:
+    times = period_times("2021-08", ScheduleSettings())
+
+    assert times.request_at.utcoffset().total_seconds() == 0  # type: ignore[union-attr]
+    assert (times.request_at.hour, times.request_at.minute) == (1, 30)  # 08:30 at UTC+7
+
+
+def test_another_zone_moves_the_instant() -> None:
+    tokyo = period_times("2021-08", ScheduleSettings(timezone="Asia/Tokyo"))
+
+    assert tokyo.request_at == hanoi(2021, 8, 16, 6, 30)  # 08:30 in Tokyo is 06:30 in Hanoi
+
+
+def test_a_deadline_reminder_counts_working_days_back() -> None:
+    from jobs.calendar import deadline_reminder_at
+
+    # 06/09/2021 is a Monday after the National Day holidays (2-3/9) and a weekend.
+    reminder = deadline_reminder_at(
+        date(2021, 9, 6), ScheduleSettings(deadline_reminder_working_days=2)
+    )
+
+    assert reminder == hanoi(2021, 8, 31, 8, 30)
