@@ -78,8 +78,13 @@ class Pacer:
             await self.sleep(slot - now)
 
     def hold(self, chat_id: int, seconds: float) -> None:
-        """Telegram said to wait: nothing goes to this chat for `seconds`."""
+        """Telegram said to wait: nothing goes to this chat for `seconds`.
+
+        The refused call was not delivered, so its overall slot is given back.
+        """
         self._next_chat[chat_id] = max(self._next_chat.get(chat_id, 0.0), self.clock() + seconds)
+        interval = 1.0 / self.limits.overall_per_second
+        self._next_overall = max(self._next_overall - interval, self.clock())
 
 
 @dataclass

@@ -142,3 +142,19 @@ async def test_a_task_deadline_is_reminded_some_working_days_before_unless_done(
     assert button_data(reminder, "Đã hoàn thành").startswith("status:")
     with session_scope(stage.engine) as session:
         assert queries.sent_count(session=session, kind=MessageKind.DEADLINE) == 1
+
+
+async def test_bad_gateway_answers_are_retried_and_every_request_arrives_once(stage: Stage) -> None:
+    codes = ["so-khdt", "so-y-te", "cuc-qltt", "cong-an-tp", "bo-tu-lenh-thu-do"]
+    officers = [await stage.join(4600 + i, f"Cán bộ {i}", code) for i, code in enumerate(codes)]
+    faults = stage.server.faults
+    faults.seed, faults.methods, faults.rate_5xx = 3, {"sendMessage"}, 0.6
+
+    first = await stage.run_cycle()
+    faults.rate_5xx = 0.0
+    stage.clock.advance(timedelta(minutes=10))  # the next sweep, after `retry_at`
+    second = await stage.run_cycle()
+
+    assert stage.server.stats.given_5xx > 0
+    assert first.sent + second.sent == len(officers)
+    assert all(requests_received(officer) == 1 for officer in officers)
