@@ -1,0 +1,408 @@
+"""A directive read from its text: header, tasks with their agencies and deadlines, cadence.
+
+`import_text` is the whole reading; `to_data` gives the reviewable TOML shape
+of DESIGN.md's "Data files" (codes), `to_json` the JSON shape (each agency as
+found in the text and as matched).
+
+Decisions a reader makes, made here the same way every time:
+- A numbered item with numbered or lettered items inside it is a heading
+  over them (its own paragraphs introduce, they assign nothing of their own;
+  a "chủ trì" they name is inherited by the items that name no lead).
+- A numbered item with several paragraphs (or "-"/"+" bullets) is ONE task;
+  when two or more of those paragraphs name their own lead, each becomes a
+  `[[task.part]]` and the task's lead/coordinating is their union. The task
+  number is what the Office and the agencies cite; parts keep who owes what.
+- "Tổ chức thực hiện" is not a task: it sets the reporting cadence and the
+  tracker ("Giao Văn phòng … theo dõi, đôn đốc, báo cáo …").
+- Sections that only explain ("Mục đích, yêu cầu", "Tình hình", "Căn cứ") are
+  not tasks.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from importer.agencies import Assignees, duty_of, find_assignees, sentences, unique
+from importer.deadlines import Cadence, Deadline, find_cadence, find_deadline
+from importer.errors import DirectiveImportError
+from importer.header import Header, parse_header
+from importer.names import Found, Registry, clean_name, fold, read_names
+from importer.structure import Item, body_lines, outline, paragraphs, text_of
+
+_CLOSING = ("to chuc thuc hien", "dieu khoan thi hanh", "trach nhiem thi hanh")
+_EXPLAINING = (
+    "muc dich",
+    "muc tieu",
+    "yeu cau",
+    "quan diem",
+    "can cu",
+    "tinh hinh",
+    "ket qua",
+    "danh gia",
+    "boi canh",
+    "su can thiet",
+    "pham vi",
+    "doi tuong",
+)
+_TRACKING = re.compile(r"theo dõi|đôn đốc", re.IGNORECASE)
+
+
+@dataclass
+class Part:
+    """One paragraph (or run of paragraphs) of a task with its own lead."""
+
+    text: str
+    assignees: Assignees
+
+
+@dataclass
+class ImportedTask:
+    """A task as read: number, title, text, agencies, deadline, parts."""
+
+    number: str
+    title: str
+    text: str
+    assignees: Assignees
+    deadline: Deadline | None = None
+    monthly: bool = True
+    parts: list[Part] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ImportedDirective:
+    """Everything an import proposes for a person to confirm."""
+
+    header: Header
+    recipients: list[Found]
+    tasks: list[ImportedTask]
+    tracker: Found | None = None
+    cadence: Cadence | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+def import_text(text: str, registry: Registry, *, source: str = "<text>") -> ImportedDirective:
+    """Read a directive's text against a registry."""
+    lines = text.split("\n")
+    header = parse_header(lines)
+    if header.code is None:
+        raise DirectiveImportError(
+            f'{source}: not a directive: no document number ("Số: 2658/UBND-KT") found'
+        )
+    if header.date is None:
+        raise DirectiveImportError(
+            f'{source}: no date of issue ("Hà Nội, ngày 16 tháng 8 năm 2021") found'
+        )
+    body = outline(paragraphs(body_lines(lines, header.body_start)))
+    closing: list[str] = []
+    tasks: list[ImportedTask] = []
+    _collect(body.items, registry, header.date, None, "", tasks, closing)
+    if not tasks:
+        raise DirectiveImportError(
+            f"{source}: not a directive: no numbered tasks (1., 2.1., a), …) found"
+        )
+    _number_uniquely(tasks)
+    recipients = []
+    for name in header.recipients:
+        code = registry.match(name)
+        if code is None:
+            found = read_names(name, registry).found
+            if found and all(f.code for f in found):
+                recipients.extend(found)
+                continue
+        recipients.append(Found(clean_name(name), code))
+    result = ImportedDirective(header=header, recipients=recipients, tasks=tasks)
+    closing_text = "\n".join(closing)
+    result.cadence = find_cadence(closing_text) or find_cadence("\n".join(body.preamble))
+    result.tracker = _tracker(closing, registry)
+    monthly = result.cadence is None or result.cadence.every == "monthly"
+    for task in tasks:
+        own = find_cadence(task.text)
+        task.monthly = monthly or (own is not None and own.every == "monthly")
+    if header.issuer is None:
+        result.warnings.append("no issuer found in the header: fill in [directive] issuer")
+    if header.subject is None:
+        result.warnings.append("no subject (V/v …) found: fill in [directive] subject")
+    place = re.sub(r"^(?:thanh pho|tinh)\s+", "", fold(registry.name))
+    if place and header.issuer and place not in fold(header.issuer):
+        result.warnings.append(
+            f"the directive is from {header.issuer}, the registry is {registry.name}'s: "
+            "check the matched codes (or pass --registry)"
+        )
+    if result.cadence is None:
+        result.warnings.append("no reporting cadence found: monthly assumed")
+    return result
+
+
+def _heading(item: Item, registry: Registry) -> str | None:
+    """The item's first paragraph when it is a heading rather than a duty."""
+    first = item.paragraphs[0] if item.paragraphs else ""
+    if item.kind == "bullet" or not first:
+        return None
+    more = len(item.paragraphs) > 1 or bool(item.children)
+    if not more:
+        return None
+    if not first.rstrip().endswith((".", ";", "!", "?", ":")):
+        return first
+    if first.rstrip().endswith(":") and not find_assignees(first, registry).lead:
+        return first.rstrip(" :")
+    return None
+
+
+def _collect(
+    items: list[Item],
+    registry: Registry,
+    issued: date,
+    inherited: Assignees | None,
+    parent_number: str,
+    tasks: list[ImportedTask],
+    closing: list[str],
+    roman: str = "",
+) -> None:
+    for item in items:
+        heading = _heading(item, registry)
+        first = heading or (item.paragraphs[0] if item.paragraphs else "")
+        folded = fold(re.sub(r"^(?:Về|VỀ)\s+", "", first))
+        if folded.startswith(_CLOSING):
+            closing.extend(text_of(item))
+            continue
+        if heading is not None and folded.startswith(_EXPLAINING):
+            continue
+        number = _number_of(item, parent_number)
+        inner = [c for c in item.children if c.kind != "bullet"]
+        if item.kind == "roman":
+            own = _assignees(item.paragraphs[1:], registry)
+            _collect(
+                item.children,
+                registry,
+                issued,
+                own if own.lead else inherited,
+                "",
+                tasks,
+                closing,
+                roman=item.label,
+            )
+            continue
+        if inner:
+            paras = item.paragraphs[1:] if heading else item.paragraphs
+            own = _assignees(paras, registry)
+            _collect(
+                inner,
+                registry,
+                issued,
+                own if own.lead else inherited,
+                number,
+                tasks,
+                closing,
+                roman=roman,
+            )
+            continue
+        if item.kind == "bullet":
+            continue
+        tasks.append(_task(item, number, heading, registry, issued, inherited, roman))
+
+
+def _number_of(item: Item, parent: str) -> str:
+    if item.kind == "letter":
+        return f"{parent}.{item.label}" if parent else item.label
+    return item.label
+
+
+def _assignees(paras: list[str], registry: Registry) -> Assignees:
+    total = Assignees()
+    for paragraph in paras:
+        total.merge(find_assignees(paragraph, registry))
+    return total.settle()
+
+
+def _task(
+    item: Item,
+    number: str,
+    heading: str | None,
+    registry: Registry,
+    issued: date,
+    inherited: Assignees | None,
+    roman: str,
+) -> ImportedTask:
+    paras = [p for p in (text_of(item)[1:] if heading else text_of(item)) if p]
+    parts: list[Part] = []
+    for paragraph in paras:
+        found = find_assignees(paragraph, registry)
+        if found.lead or not parts:
+            parts.append(Part(paragraph, found))
+        else:
+            parts[-1].text += "\n" + paragraph
+            parts[-1].assignees.merge(found)
+    total = Assignees()
+    for part in parts:
+        total.merge(part.assignees)
+    total.settle()
+    notes = []
+    if not total.lead and inherited is not None and inherited.lead:
+        total.lead = list(inherited.lead)
+        total.coordinating = unique([*total.coordinating, *inherited.coordinating])
+        total.coordinating_open = total.coordinating_open or inherited.coordinating_open
+        total.settle()
+        notes.append("lead taken from the heading above the item")
+    if not total.lead:
+        notes.append("no lead agency found: name one before loading")
+    text = "\n".join(paras)
+    title = heading or _title(paras[0] if paras else "", registry)
+    task = ImportedTask(
+        number=f"{roman}.{number}" if roman and item.kind != "roman" else number,
+        title=title,
+        text=text,
+        assignees=total,
+        deadline=find_deadline(text, issued),
+        parts=parts if sum(bool(p.assignees.lead) for p in parts) >= 2 else [],
+        notes=notes,
+    )
+    return task
+
+
+def _title(paragraph: str, registry: Registry) -> str:
+    duty = duty_of(paragraph, registry) or paragraph
+    duty = re.split(r"[;.]\s", duty)[0]
+    if len(duty) > 100:
+        duty = duty[:100].rsplit(" ", 1)[0] + " …"
+    return duty[:1].upper() + duty[1:]
+
+
+def _number_uniquely(tasks: list[ImportedTask]) -> None:
+    """Drop the Roman part from the numbers when they are unique without it."""
+    bare = [t.number.split(".", 1)[1] if _has_roman(t.number) else t.number for t in tasks]
+    if len(set(bare)) == len(bare):
+        for task, number in zip(tasks, bare, strict=True):
+            task.number = number
+
+
+def _has_roman(number: str) -> bool:
+    return bool(re.match(r"^[IVX]+\.", number))
+
+
+def _tracker(closing: list[str], registry: Registry) -> Found | None:
+    """Who "theo dõi, đôn đốc" the directive, from the closing section."""
+    for paragraph in closing:
+        for sentence in sentences(paragraph):
+            if _TRACKING.search(sentence):
+                found = find_assignees(sentence, registry).lead
+                if found:
+                    return found[0]
+    return None
+
+
+def _codes(found: list[Found]) -> list[str]:
+    return [f.code for f in found if f.code]
+
+
+def _unmatched(assignees: Assignees) -> list[str]:
+    return [f.name for f in [*assignees.lead, *assignees.coordinating] if f.code is None]
+
+
+def to_data(directive: ImportedDirective) -> dict[str, Any]:
+    """The reviewable TOML shape (DESIGN.md "Data files"): agencies as registry codes."""
+    header = directive.header
+    head: dict[str, Any] = {
+        "code": header.code,
+        "date": header.date,
+        "issuer": header.issuer or "",
+        "subject": header.subject or "",
+    }
+    if directive.tracker is not None and directive.tracker.code:
+        head["tracker"] = directive.tracker.code
+    elif directive.tracker is not None:
+        head["tracker_unmatched"] = directive.tracker.name
+    head["cadence"] = directive.cadence.every if directive.cadence else "monthly"
+    if directive.cadence and directive.cadence.day:
+        head["report_day"] = directive.cadence.day
+    for key_name, value in (("signer", header.signer), ("signer_title", header.signer_title)):
+        if value:
+            head[key_name] = value
+    head["recipients"] = [r.name for r in directive.recipients]
+    head["recipient_codes"] = [r.code for r in directive.recipients if r.code]
+    head["recipients_unmatched"] = [r.name for r in directive.recipients if r.code is None]
+    return {"directive": head, "task": [_task_data(t) for t in directive.tasks]}
+
+
+def _task_data(task: ImportedTask) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "number": task.number,
+        "title": task.title,
+        "text": task.text,
+        **_roles(task.assignees),
+        "monthly": task.monthly,
+    }
+    if task.deadline is not None:
+        data["deadline"] = task.deadline.due
+        data["deadline_text"] = task.deadline.phrase
+    if task.notes:
+        data["notes"] = task.notes
+    if task.parts:
+        data["part"] = [
+            {
+                "number": task.number,
+                "part": index,
+                "title": _part_title(part.text),
+                "text": part.text,
+                **_roles(part.assignees),
+            }
+            for index, part in enumerate(task.parts, start=1)
+        ]
+    return data
+
+
+def _part_title(text: str) -> str:
+    first = re.split(r"[;.]\s", text)[0]
+    return first if len(first) <= 100 else first[:100].rsplit(" ", 1)[0] + " …"
+
+
+def _roles(assignees: Assignees) -> dict[str, Any]:
+    return {
+        "lead": _codes(assignees.lead),
+        "coordinating": _codes(assignees.coordinating),
+        "coordinating_open": assignees.coordinating_open,
+        "unmatched": _unmatched(assignees),
+    }
+
+
+def to_json(directive: ImportedDirective) -> dict[str, Any]:
+    """The JSON shape: each agency as found in the text and as matched (code or null)."""
+    data = to_data(directive)
+    head = dict(data["directive"])
+    head["date"] = directive.header.date.isoformat() if directive.header.date else None
+    head["tracker"] = directive.tracker.as_json() if directive.tracker else None
+    head.pop("tracker_unmatched", None)
+    head["recipients"] = [r.as_json() for r in directive.recipients]
+    for name in ("recipient_codes", "recipients_unmatched"):
+        head.pop(name, None)
+    tasks = []
+    for task in directive.tasks:
+        tasks.append(
+            {
+                "number": task.number,
+                "title": task.title,
+                "text": task.text,
+                **_found_roles(task.assignees),
+                "deadline": task.deadline.due.isoformat() if task.deadline else None,
+                "deadline_text": task.deadline.phrase if task.deadline else None,
+                "monthly": task.monthly,
+                "parts": [
+                    {"part": i, "text": p.text, **_found_roles(p.assignees)}
+                    for i, p in enumerate(task.parts, start=1)
+                ],
+                "notes": task.notes,
+            }
+        )
+    return {"directive": head, "tasks": tasks, "warnings": directive.warnings}
+
+
+def _found_roles(assignees: Assignees) -> dict[str, Any]:
+    return {
+        "lead": [f.as_json() for f in assignees.lead],
+        "coordinating": [f.as_json() for f in assignees.coordinating],
+        "coordinating_open": assignees.coordinating_open,
+        "unmatched": _unmatched(assignees),
+    }

@@ -1,0 +1,43 @@
+"""What an import found, as a table for the terminal."""
+
+from __future__ import annotations
+
+from rich.table import Table
+
+from importer.directive import ImportedDirective
+from importer.names import Found
+
+
+def _names(found: list[Found], open_set: bool = False) -> str:
+    names = [f.code or f"{f.name}?" for f in found]
+    if open_set:
+        names.append("các đơn vị liên quan")
+    return ", ".join(names)
+
+
+def task_table(directive: ImportedDirective) -> Table:
+    """Task number, lead, coordinating, deadline and the names not in the registry."""
+    header = directive.header
+    tracker = directive.tracker.code or directive.tracker.name if directive.tracker else "—"
+    cadence = directive.cadence.every if directive.cadence else "—"
+    table = Table(
+        title=(
+            f"{header.code} ({header.date:%d/%m/%Y}) — {header.issuer or '?'}\n"
+            f"{header.subject or ''}\ntheo dõi: {tracker} · báo cáo: {cadence}"
+        ),
+        show_lines=False,
+    )
+    for column in ("task", "lead", "coordinating", "deadline", "unmatched"):
+        table.add_column(column, overflow="fold")
+    for task in directive.tasks:
+        unmatched = [
+            f.name for f in [*task.assignees.lead, *task.assignees.coordinating] if f.code is None
+        ]
+        table.add_row(
+            task.number + (f" ({len(task.parts)} parts)" if task.parts else ""),
+            _names(task.assignees.lead) or "[red]—[/red]",
+            _names(task.assignees.coordinating, task.assignees.coordinating_open),
+            f"{task.deadline.due:%d/%m/%Y}" if task.deadline else "",
+            "; ".join(unmatched),
+        )
+    return table

@@ -1,0 +1,164 @@
+"""A directive file's text: Markdown or plain text, Word (.docx) or a PDF with a text layer.
+
+Every reader returns lines in Unicode NFC with a blank line between
+paragraphs. What cannot be read as Vietnamese text (an empty file, a scanned
+PDF, a legacy TCVN3/VNI encoding) is refused with a message saying so.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from importer.errors import DirectiveImportError
+from importer.names import nfc
+
+# Letters Vietnamese never uses but that legacy encodings (TCVN3, VNI) read as
+# Windows-1252 are full of: "Uû ban nh©n d©n", "UÛY BAN NHAÂN DAÂN".
+_LEGACY = set("©ª«¬®¯°±²³´µ¶·¸¹º»¼½¾¿ÄÅÆÇËÎÏÐÑÖ×ØÛÜÞßäåæçëîïðñö÷øûüþÿ¡¢£¤¥¦§¨")
+_VIETNAMESE = re.compile(r"[ăâđêôơưĂÂĐÊÔƠƯ\u1ea0-\u1ef9]")
+
+
+def read_directive(path: Path) -> str:
+    """The text of a directive file, chosen by its extension."""
+    if not path.exists():
+        raise DirectiveImportError(f"{path}: file not found")
+    if path.is_dir():
+        raise DirectiveImportError(f"{path}: is a directory, not a file")
+    suffix = path.suffix.lower()
+    if suffix == ".docx":
+        text = docx_text(path)
+    elif suffix == ".pdf":
+        text = pdf_text(path)
+    elif suffix == ".doc":
+        raise DirectiveImportError(
+            f"{path}: legacy Word .doc is not read; save it as .docx or PDF first"
+        )
+    else:
+        text = decode_text(path.read_bytes(), path)
+        text = strip_markdown(text) if suffix in {".md", ".markdown"} else text
+    text = nfc(text)
+    if not text.strip():
+        raise DirectiveImportError(f"{path}: the file is empty")
+    check_not_mojibake(text, path)
+    return text
+
+
+def decode_text(raw: bytes, path: Path) -> str:
+    """UTF-8 (with or without BOM) or UTF-16 text; anything else is refused."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return raw.decode("utf-16")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    guess = raw.decode("cp1252", errors="replace")
+    if _legacy_share(guess) > 0.02:
+        raise DirectiveImportError(
+            f"{path}: not Unicode: the text looks like a legacy Vietnamese encoding "
+            "(TCVN3/ABC or VNI); convert it to Unicode (UTF-8) first, e.g. with Unikey's converter"
+        )
+    raise DirectiveImportError(f"{path}: not UTF-8 text; save it as Unicode (UTF-8) first")
+
+
+def _legacy_share(text: str) -> float:
+    letters = [c for c in text if c.isalpha() or c in _LEGACY]
+    if not letters:
+        return 0.0
+    return sum(c in _LEGACY for c in letters) / len(letters)
+
+
+def check_not_mojibake(text: str, path: Path) -> None:
+    """Refuse text that was decoded with the wrong encoding before it reached us."""
+    legacy = _legacy_share(text)
+    vietnamese = len(_VIETNAMESE.findall(text))
+    if legacy > 0.02 and legacy * 20 > vietnamese / max(1, len(text)) * 100:
+        raise DirectiveImportError(
+            f"{path}: the text is garbled (mojibake): it looks like a legacy Vietnamese "
+            "encoding (TCVN3/ABC or VNI) read as Unicode; convert the original to Unicode first"
+        )
+    if "Ã" in text and re.search(r"Ã[\u0080-\u00bf]|á»|Æ°", text):
+        raise DirectiveImportError(
+            f"{path}: the text is garbled (mojibake): UTF-8 read as Windows-1252; "
+            "re-save the original as UTF-8"
+        )
+
+
+def strip_markdown(text: str) -> str:
+    """Markdown without its markup: headings, emphasis, strike-through and escapes."""
+    text = re.sub(r"^\s{0,3}#{1,6}\s*", "", text, flags=re.MULTILINE)
+    text = re.sub(r"~~(.*?)~~", r"\1", text)
+    text = re.sub(r"(\*\*|__)(.+?)\1", r"\2", text)
+    text = re.sub(r"(?<![\w*])\*(?!\s)([^*\n]+?)\*(?![\w*])", r"\1", text)
+    text = re.sub(r"\\([\\.\-*_#+()\[\]!])", r"\1", text)
+    return re.sub(r"[ \t]+$", "", text, flags=re.MULTILINE)
+
+
+def docx_text(path: Path) -> str:
+    """Paragraphs and table cells of a Word file, in document order."""
+    import docx
+    from docx.opc.exceptions import PackageNotFoundError
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    try:
+        document = docx.Document(str(path))
+    except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError) as exc:
+        raise DirectiveImportError(f"{path}: not a readable Word (.docx) file ({exc})") from None
+    blocks: list[str] = []
+    for block in document.iter_inner_content():
+        if isinstance(block, Paragraph):
+            blocks.append(block.text)
+        elif isinstance(block, Table):
+            for row in block.rows:
+                for cell in row.cells:
+                    blocks.extend(p.text for p in cell.paragraphs)
+    return "\n\n".join(b for b in blocks if b.strip())
+
+
+def pdf_text(path: Path) -> str:
+    """The text layer of a PDF, paragraphs told apart by the vertical gaps between lines."""
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(str(path))
+        pages = list(reader.pages)
+    except (PdfReadError, OSError, ValueError) as exc:
+        raise DirectiveImportError(f"{path}: not a readable PDF ({exc})") from None
+    out: list[str] = []
+    for page in pages:
+        previous_y: float | None = None
+        for y, height, text in _page_lines(page):
+            if previous_y is not None and previous_y - y > height * 1.6:
+                out.append("")
+            out.append(text.strip())
+            previous_y = y
+        out.append("")
+    text = "\n".join(out)
+    if not text.strip():
+        raise DirectiveImportError(
+            f"{path}: the PDF has no text layer (a scan?); run OCR on it first "
+            "or import the Word original"
+        )
+    return text
+
+
+def _page_lines(page: Any) -> list[tuple[float, float, str]]:
+    """A page's lines of text, top to bottom, each with its height and baseline."""
+    lines: list[tuple[float, float, str]] = []
+
+    def visit(text: str, cm: list[float], tm: list[float], font: object, size: float) -> None:
+        if not text.strip():
+            return
+        y = tm[5] * cm[3] + cm[5]
+        height = abs(size * tm[3] * cm[3]) or size
+        if lines and abs(lines[-1][0] - y) < height * 0.3:
+            lines[-1] = (lines[-1][0], lines[-1][1], lines[-1][2] + text)
+        else:
+            lines.append((y, height, text))
+
+    page.extract_text(visitor_text=visit)
+    return lines
