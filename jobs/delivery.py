@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -43,7 +44,12 @@ MAX_RETRY_AFTER_ROUNDS = 5
 
 
 class Pacer:
-    """Send slots under the flood limits; `clock` and `sleep` are injectable for tests."""
+    """Send slots under the flood limits; `clock` and `sleep` are injectable for tests.
+
+    Overall, evenly spaced slots at `overall_per_second`, and a sliding window on top so
+    that timing noise never puts more than that in any rolling second. Per chat, a gap:
+    one a second to a private chat, 20 a minute to a group.
+    """
 
     def __init__(
         self,
@@ -53,8 +59,10 @@ class Pacer:
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         self.limits, self.clock, self.sleep = limits, clock, sleep
+        self._window: deque[float] = deque()
         self._next_overall = 0.0
         self._next_chat: dict[int, float] = {}
+        self._last_slot: dict[int, float] = {}
 
     def _chat_gap(self, chat_id: int) -> float:
         if chat_id < 0:  # groups and channels
@@ -71,8 +79,15 @@ class Pacer:
         while (ready := self._next_chat.get(chat_id, 0.0)) > self.clock():
             await self.sleep(ready - self.clock())
         now = self.clock()
+        limit = max(int(self.limits.overall_per_second), 1)
+        while self._window and self._window[0] <= now - 1.0:
+            self._window.popleft()
         slot = max(now, self._next_overall)
+        if len(self._window) >= limit:
+            slot = max(slot, self._window[-limit] + 1.0)
         self._next_overall = slot + 1.0 / self.limits.overall_per_second
+        self._window.append(slot)
+        self._last_slot[chat_id] = slot
         self._next_chat[chat_id] = slot + self._chat_gap(chat_id)
         if slot > now:
             await self.sleep(slot - now)
@@ -80,11 +95,14 @@ class Pacer:
     def hold(self, chat_id: int, seconds: float) -> None:
         """Telegram said to wait: nothing goes to this chat for `seconds`.
 
-        The refused call was not delivered, so its overall slot is given back.
+        The refused call was not delivered, so its place in the overall window is freed.
         """
         self._next_chat[chat_id] = max(self._next_chat.get(chat_id, 0.0), self.clock() + seconds)
-        interval = 1.0 / self.limits.overall_per_second
-        self._next_overall = max(self._next_overall - interval, self.clock())
+        refused = self._last_slot.pop(chat_id, None)
+        if refused is not None and refused in self._window:
+            self._window.remove(refused)
+            interval = 1.0 / self.limits.overall_per_second
+            self._next_overall = max(self._next_overall - interval, self.clock())
 
 
 @dataclass
