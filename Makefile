@@ -26,7 +26,7 @@ run: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/mypy bot jobs db dondoc bot_api_server importer
+	$(BIN)/mypy bot jobs db dondoc bot_api_server importer reports bench
 
 clean:
 	rm -rf $(VENV) out var *.egg-info

@@ -6,8 +6,10 @@ from what a message or a button claims.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from html import escape
+from zoneinfo import ZoneInfo
 
 from telegram import Message, Update
 from telegram.constants import ParseMode
@@ -19,7 +21,8 @@ from db import queries
 from db.engine import session_scope
 from db.models import Role, Status
 from jobs.calendar import parse_month
-from jobs.digest import build_digest, render_html
+from jobs.digest import Digest, build_digest, render_html
+from reports import render_file
 
 log = logging.getLogger(__name__)
 
@@ -186,7 +189,11 @@ async def summary(update: Update, context: DondocContext) -> None:
         digest = None
         if period is not None:
             digest = build_digest(
-                session=session, period=period, as_of=now, directive_code=directive_code
+                session=session,
+                period=period,
+                as_of=now,
+                directive_code=directive_code,
+                zone=context.config.schedule.zone,
             )
     if digest is None:
         if month is None:
@@ -194,8 +201,31 @@ async def summary(update: Update, context: DondocContext) -> None:
         else:
             await _reply(update, say("summary.no_period", locale, month=queries.month_label(month)))
         return
-    for part in render_html(digest, zone=context.config.schedule.zone, locale=locale):
+    zone = context.config.schedule.zone
+    for part in render_html(digest, zone=zone, locale=locale):
         await _reply(update, part)
+    await _send_digest_files(update, digest, zone, locale)
+
+
+async def _send_digest_files(update: Update, digest: Digest, zone: ZoneInfo, locale: str) -> None:
+    """The Word report and the chart, drawn off the event loop, sent after the chat parts."""
+    message = update.effective_message
+    if message is None:
+        return
+    report = await asyncio.to_thread(render_file, digest, "docx", zone=zone, locale=locale)
+    chart = await asyncio.to_thread(render_file, digest, "png", zone=zone, locale=locale)
+    month = digest.period.label
+    await message.reply_document(
+        document=report.content,
+        filename=report.name,
+        caption=say("summary.document_caption", locale, month=month),
+        parse_mode=ParseMode.HTML,
+    )
+    await message.reply_photo(
+        photo=chart.content,
+        caption=say("summary.chart_caption", locale, month=month),
+        parse_mode=ParseMode.HTML,
+    )
 
 
 # --- buttons, notes and replies -----------------------------------------------------------------

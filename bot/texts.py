@@ -129,6 +129,8 @@ VI: dict[str, str] = {
     "pending.missing_none": "Tất cả các đơn vị đã báo cáo tháng {month}.",
     "summary.bad_period": "Tháng không hợp lệ: {value}. Ví dụ: /summary 08/2021",
     "summary.no_period": "Chưa có kỳ báo cáo tháng {month}.",
+    "summary.document_caption": "📄 Báo cáo tình hình thực hiện nhiệm vụ tháng {month} (Word)",
+    "summary.chart_caption": "📊 Tình trạng báo cáo tháng {month}",
     "error.generic": "Xin lỗi, đã có lỗi khi xử lý yêu cầu. Văn phòng đã được thông báo.",
 }
 
@@ -234,6 +236,8 @@ EN: dict[str, str] = {
     "pending.missing_none": "Every agency has reported for {month}.",
     "summary.bad_period": "Not a valid month: {value}. Example: /summary 08/2021",
     "summary.no_period": "There is no reporting period for {month}.",
+    "summary.document_caption": "📄 Task progress report for {month} (Word)",
+    "summary.chart_caption": "📊 Reported status for {month}",
     "error.generic": "Sorry, something went wrong. The Office has been told.",
 }
 

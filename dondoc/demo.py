@@ -54,12 +54,14 @@ from jobs.cycle import CycleResult
 from jobs.digest import (
     BUCKET_ICONS,
     BUCKET_ORDER,
+    CATEGORY_ORDER,
     UNREPORTED,
     UNSET,
     build_digest,
     render_html,
     render_text,
 )
+from reports import render_file
 
 SECRETARIAT_AGENCY = "vp-ubnd"
 CONCURRENCY = 10  # officers talking to the bot at the same time
@@ -1080,12 +1082,17 @@ async def run_demo(*, out_dir: Path, month: str, seed: int, console: Console) ->
     }
     paths["text"].write_text(text, encoding="utf-8")
     paths["html"].write_text(html_page(f"Tổng hợp tháng {label}", parts), encoding="utf-8")
+    for fmt in ("docx", "xlsx", "csv", "png"):
+        made = render_file(digest, fmt, zone=config.schedule.zone, locale=config.bot.locale)
+        paths[fmt] = out_dir / f"digest-{period_month}.{fmt}"
+        paths[fmt].write_bytes(made.content)
     summary = {
         "directive": "2658/UBND-KT",
         "month": label,
         "seed": seed,
         **figures,
         "status_counts": {bucket: digest.counts.get(bucket, 0) for bucket in BUCKET_ORDER},
+        "task_categories": {c.value: digest.categories.get(c, 0) for c in CATEGORY_ORDER},
         "summary_messages": len(parts),
         "problems": tally.problems,
         "database": str(database),
@@ -1195,17 +1202,31 @@ async def ask_summary(
         digest = build_digest(session=session, period=period, as_of=stage.clock())
     expected = render_html(digest, zone=zone, locale=locale)
     received: list[Message] = []
-    with progress_bar(console, "Văn phòng gửi /summary, nhận tổng hợp", len(expected)) as step:
+    total = len(expected) + 2  # the chat parts, then the Word report and the chart
+    with progress_bar(console, "Văn phòng gửi /summary, nhận tổng hợp", total) as step:
         await secretariat.send(f"/summary {queries.month_label(period_month)}")
         for _ in range(len(expected)):
             after = received[-1] if received else None
             received.append(await secretariat.wait_for_message(after=after, timeout=WAIT_SECONDS))
+            step()
+        for kind in ("document", "photo"):
+            try:
+                await secretariat.wait_for_message(
+                    _carries(kind), after=received[-1], timeout=WAIT_SECONDS
+                )
+            except TimeoutError:
+                tally.problems.append(f"/summary: no {kind} after the digest's parts")
             step()
     parts = [TelegramMessage.de_json(message, None).text_html for message in received]
     # Telegram trims the whitespace around a message's text, so compare without it.
     if [part.strip() for part in parts] != [part.strip() for part in expected]:
         tally.problems.append("/summary: the parts in the chat differ from the digest's HTML")
     return parts
+
+
+def _carries(kind: str) -> Callable[[Message], bool]:
+    """A predicate: the message carries a `kind` ("document", "photo")."""
+    return lambda message: kind in message
 
 
 def run_figures(session: Session, period_id: int, officers: list[Officer]) -> dict[str, int]:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
 from datetime import timedelta
 from typing import Any
 
+from docx import Document
 from sqlmodel import func, select
 
 from bot_api_server import SimUser
@@ -215,7 +217,11 @@ async def test_summary_shows_every_task_with_the_statuses_given(stage: Stage) ->
     police = await stage.join(2020, "Sơn", "cong-an-tp")
     market = await stage.join(2021, "Tâm", "cuc-qltt")
     for officer, status, note in [
-        (police, "Đang thực hiện", "Ra quân cao điểm trấn áp tội phạm & <b>đua xe</b> trái phép."),
+        (
+            police,
+            "Đang thực hiện",
+            "Ra quân cao điểm trấn áp tội phạm & <b>đua xe</b> trái phép. <script>x</script>",
+        ),
         (market, "Có vướng mắc", "Thiếu kinh phí kiểm nghiệm mẫu; đề nghị TP bổ sung."),
     ]:
         await stage.run_cycle()
@@ -226,7 +232,7 @@ async def test_summary_shows_every_task_with_the_statuses_given(stage: Stage) ->
 
     mark = secretary.mark()
     await secretary.send("/summary 08/2021")
-    await stage.server.wait_until(lambda: "VƯỚNG MẮC" in _joined(secretary, mark))
+    await stage.server.wait_until(lambda: any("photo" in m for m in _after(secretary, mark)), 15)
     digest = _joined(secretary, mark)
 
     for number in REFERENCE_TASK_NUMBERS:
@@ -234,11 +240,47 @@ async def test_summary_shows_every_task_with_the_statuses_given(stage: Stage) ->
     assert "Công an thành phố Hà Nội (chủ trì): Đang thực hiện" in digest
     assert "trấn áp tội phạm & <b>đua xe</b> trái phép" in digest  # arrived as text, not markup
     assert "Cục Quản lý thị trường thành phố Hà Nội (chủ trì): Có vướng mắc" in digest
-    assert all(len(m["text"]) <= 4096 for m in secretary.messages()[-5:])
+    assert "<script>x</script>" in digest
+    assert all(len(m["text"]) <= 4096 for m in _after(secretary, mark) if "text" in m)
+
+
+async def test_summary_comes_with_the_word_report_and_the_chart(stage: Stage) -> None:
+    secretary = await stage.join(3002, "Quyên", "vp-ubnd", Role.SECRETARIAT)
+    market = await stage.join(2022, "Tâm", "cuc-qltt")
+    await stage.run_cycle()
+    request = market.messages()[-1]
+    await market.press(request, button_data(request, "Có vướng mắc"))
+    await market.wait_for_message()
+    await market.send_and_wait("Đề xuất: bổ sung kinh phí & <b>mẫu</b>")
+
+    mark = secretary.mark()
+    await secretary.send("/summary 08/2021")
+    await stage.server.wait_until(lambda: any("photo" in m for m in _after(secretary, mark)), 15)
+
+    received = _after(secretary, mark)
+    (report,) = [m for m in received if "document" in m]
+    (chart,) = [m for m in received if "photo" in m]
+    assert report["document"]["file_name"] == "bao-cao-2021-08.docx"
+    assert "Báo cáo tình hình thực hiện nhiệm vụ tháng 08/2021" in report["caption"]
+    document = Document(io.BytesIO(secretary.document_bytes(report["document"])))
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in document.tables[0].rows[0].cells[1].text
+    tasks = next(t for t in document.tables if t.rows[0].cells[0].text == "Số")
+    assert [row.cells[0].text for row in tasks.rows[1:]] == REFERENCE_TASK_NUMBERS
+    assert "Đề xuất: bổ sung kinh phí & <b>mẫu</b>" in "\n".join(
+        cell.text for table in document.tables for row in table.rows for cell in row.cells
+    )
+    picture = secretary.document_bytes(chart["photo"][-1])
+    assert picture.startswith(b"\x89PNG")
+    # The chat parts came first, the files after them.
+    assert received.index(report) > max(i for i, m in enumerate(received) if "text" in m)
+
+
+def _after(person: SimUser, mark: int) -> list[dict[str, Any]]:
+    return [m for m in person.messages() if m["message_id"] > mark]
 
 
 def _joined(person: SimUser, mark: int) -> str:
-    return "\n".join(m["text"] for m in person.messages() if m["message_id"] > mark)
+    return "\n".join(m.get("text", "") for m in _after(person, mark))
 
 
 # --- refusals -----------------------------------------------------------------------------------
