@@ -28,8 +28,6 @@ from jobs.calendar import (
     period_times,
 )
 
-SECRETARIAT_ROLES = (Role.SECRETARIAT, Role.ADMIN)
-
 
 @dataclass(frozen=True)
 class Planned:
