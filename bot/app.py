@@ -20,6 +20,7 @@ from telegram.ext import (
     CommandHandler,
     ContextTypes,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 from telegram.request import BaseRequest
@@ -27,6 +28,7 @@ from telegram.request import BaseRequest
 from bot import handlers
 from bot.context import Clock, DondocContext, Services, system_clock
 from dondoc.config import Config
+from dondoc.redact import redact_in_logs
 from jobs.cycle import CycleResult, run_cycle
 
 log = logging.getLogger(__name__)
@@ -47,6 +49,20 @@ COMMANDS = {
         BotCommand("help", "Help"),
     ],
 }
+
+# What people send instead of a text note; they get a polite explanation.
+NOT_TEXT = (
+    filters.PHOTO
+    | filters.Sticker.ALL
+    | filters.VOICE
+    | filters.AUDIO
+    | filters.VIDEO
+    | filters.VIDEO_NOTE
+    | filters.Document.ALL
+    | filters.ANIMATION
+    | filters.LOCATION
+    | filters.CONTACT
+)
 
 AppType = Application[Any, DondocContext, Any, Any, Services, Any]
 
@@ -70,9 +86,12 @@ def build_application(
     if request is not None:
         builder = builder.request(request)
     application: AppType = builder.build()  # type: ignore[assignment]
+    redact_in_logs(config.require_token())
     services = application.bot_data
     services.engine, services.config, services.clock = engine, config, clock
 
+    # Before everything: an update Telegram delivers twice is handled once.
+    application.add_handler(TypeHandler(Update, handlers.drop_redelivered_update), group=-1)
     # Joining, help.
     application.add_handler(CommandHandler("start", handlers.start))
     application.add_handler(CommandHandler("help", handlers.help_command))
@@ -84,6 +103,10 @@ def build_application(
         MessageHandler(
             filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND, handlers.text_message
         )
+    )
+    # Photos, stickers, voice notes and files where a text note is expected.
+    application.add_handler(
+        MessageHandler(filters.UpdateType.MESSAGE & NOT_TEXT, handlers.not_text)
     )
     # The secretariat's digest.
     application.add_handler(CommandHandler("summary", handlers.summary))

@@ -162,13 +162,21 @@ def parse_callback(data: str | None) -> CallbackChoice | None:
         return None
     parts = data.split(":")
     try:
+        ids = [_row_id(part) for part in parts[1:3]]
         if parts[0] == "task" and len(parts) == 3:
-            return CallbackChoice("task", int(parts[1]), int(parts[2]))
+            return CallbackChoice("task", ids[0], ids[1])
         if parts[0] == "status" and len(parts) == 4:
-            return CallbackChoice("status", int(parts[1]), int(parts[2]), Status(parts[3]))
-    except ValueError:
+            return CallbackChoice("status", ids[0], ids[1], Status(parts[3]))
+    except (ValueError, IndexError):
         return None
     return None
+
+
+def _row_id(text: str) -> int:
+    """A database id: decimal digits only, within SQLite's integer range."""
+    if not text.isascii() or not text.isdigit() or len(text) > 18:
+        raise ValueError(text)
+    return int(text)
 
 
 def deadline_message(

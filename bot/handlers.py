@@ -13,13 +13,20 @@ from zoneinfo import ZoneInfo
 
 from telegram import Message, Update
 from telegram.constants import ParseMode
+from telegram.ext import ApplicationHandlerStop
 
-from bot.compose import choice_keyboard, parse_callback, status_keyboard, task_lines
+from bot.compose import (
+    choice_keyboard,
+    parse_callback,
+    status_keyboard,
+    task_lines,
+)
 from bot.context import DondocContext
 from bot.texts import STATUS_ICONS, role_label, say, status_label
 from db import queries
 from db.engine import session_scope
 from db.models import Role, Status
+from dondoc.sanitize import clean_note
 from jobs.calendar import parse_month
 from jobs.digest import Digest, build_digest, render_html
 from reports import render_file
@@ -53,6 +60,20 @@ async def _refuse_stranger(update: Update, context: DondocContext) -> None:
     await _reply(update, say("refusal.stranger", context.locale))
 
 
+# --- guards that run before every handler ------------------------------------------------------
+
+
+async def drop_redelivered_update(update: Update, context: DondocContext) -> None:
+    """Telegram may deliver an update twice: one that already stored a report stops here."""
+    if update.effective_message is None and update.callback_query is None:
+        return
+    with session_scope(context.engine) as session:
+        seen = queries.report_for_update(session=session, update_id=update.update_id)
+    if seen:
+        log.warning("update %s was delivered again; its report is already stored", update.update_id)
+        raise ApplicationHandlerStop
+
+
 # --- joining and help ---------------------------------------------------------------------------
 
 
@@ -72,6 +93,7 @@ async def start(update: Update, context: DondocContext) -> None:
             chat_id=chat.id,
             display_name=user.full_name,
             now=context.now(),
+            update_id=update.update_id,
         )
     locale = context.locale
     role = role_label(outcome.role, locale) if outcome.role else ""
@@ -357,6 +379,17 @@ async def text_message(update: Update, context: DondocContext) -> None:
     if contact.role is not Role.OFFICER:
         await _reply(update, say("report.not_understood", context.locale))
         return
+    limit = context.config.bot.note_max_chars
+    if len(message.text) > limit:
+        log.info("refused a %d-character note from contact %s", len(message.text), contact.id)
+        await _reply(
+            update, say("input.too_long", context.locale, limit=limit, length=len(message.text))
+        )
+        return
+    note = clean_note(message.text)
+    if not note:
+        await _reply(update, say("input.not_text", context.locale))
+        return
     replied = message.reply_to_message
     if replied is not None:
         with session_scope(context.engine) as session:
@@ -364,9 +397,9 @@ async def text_message(update: Update, context: DondocContext) -> None:
                 session=session, chat_id=message.chat_id, telegram_message_id=replied.message_id
             )
         if request is not None and request.period_id is not None:
-            await _reply_to_request(update, context, contact, request.period_id, message.text)
+            await _reply_to_request(update, context, contact, request.period_id, note)
             return
-    await _note(update, context, contact, message.text)
+    await _note(update, context, contact, note)
 
 
 async def _note(
@@ -462,6 +495,15 @@ async def _reply_to_request(
         await _reply(update, say("report.not_understood", locale))
 
 
+async def not_text(update: Update, context: DondocContext) -> None:
+    """A photo, sticker, voice note or file where text is expected: explain, store nothing."""
+    contact = _contact(update, context)
+    if contact is None:
+        await _refuse_stranger(update, context)
+        return
+    await _reply(update, say("input.not_text", context.locale))
+
+
 async def unknown_command(update: Update, context: DondocContext) -> None:
     """Any other command gets the help text."""
     await help_command(update, context)
@@ -470,5 +512,10 @@ async def unknown_command(update: Update, context: DondocContext) -> None:
 async def on_error(update: object, context: DondocContext) -> None:
     """Log the failure with its traceback and tell the user something went wrong."""
     log.error("error while handling an update", exc_info=context.error)
-    if isinstance(update, Update) and update.effective_message is not None:
+    if not isinstance(update, Update):
+        return
+    if update.callback_query is not None:
+        # An unanswered button keeps spinning in the user's client.
+        await update.callback_query.answer(say("callback.refused", context.locale))
+    if update.effective_message is not None:
         await _reply(update, say("error.generic", context.locale))

@@ -132,6 +132,14 @@ VI: dict[str, str] = {
     "summary.document_caption": "📄 Báo cáo tình hình thực hiện nhiệm vụ tháng {month} (Word)",
     "summary.chart_caption": "📊 Tình trạng báo cáo tháng {month}",
     "error.generic": "Xin lỗi, đã có lỗi khi xử lý yêu cầu. Văn phòng đã được thông báo.",
+    "input.too_long": (
+        "Ghi chú quá dài ({length} ký tự): tối đa <b>{limit}</b> ký tự. Vui lòng rút gọn và gửi "
+        "lại; chưa có gì được lưu."
+    ),
+    "input.not_text": (
+        "Xin lỗi, tôi chỉ nhận báo cáo bằng nút bấm và ghi chú dạng văn bản; ảnh, nhãn dán, tin "
+        "nhắn thoại và tệp chưa được lưu. Vui lòng gõ nội dung ghi chú, hoặc gõ /help."
+    ),
 }
 
 EN: dict[str, str] = {
@@ -239,6 +247,14 @@ EN: dict[str, str] = {
     "summary.document_caption": "📄 Task progress report for {month} (Word)",
     "summary.chart_caption": "📊 Reported status for {month}",
     "error.generic": "Sorry, something went wrong. The Office has been told.",
+    "input.too_long": (
+        "This note is too long ({length} characters): the limit is <b>{limit}</b>. Please "
+        "shorten it and send it again; nothing was stored."
+    ),
+    "input.not_text": (
+        "Sorry, I take reports as buttons and text notes only; photos, stickers, voice messages "
+        "and files are not stored. Please type the note, or /help."
+    ),
 }
 
 LOCALES: dict[str, dict[str, str]] = {"vi": VI, "en": EN}

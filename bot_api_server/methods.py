@@ -243,7 +243,9 @@ class BotMethods:
                 "terminated by other getUpdates request; make sure that only one bot instance "
                 "is running"
             )
-        return copy.deepcopy(bot.updates[:limit])
+        handed = copy.deepcopy(bot.updates[:limit])
+        bot.redelivered.difference_update(u["update_id"] for u in handed)
+        return handed
 
     async def set_webhook(self, bot: BotAccount, params: Params) -> Any:
         """setWebhook: stored only (no deliveries); getUpdates is refused while it is set."""

@@ -25,6 +25,7 @@ Message = dict[str, Any]
 
 # Update kinds a bot gets when it did not choose (getUpdates/setWebhook ``allowed_updates``).
 DEFAULT_EXCLUDED_UPDATES = frozenset({"chat_member", "message_reaction", "message_reaction_count"})
+HISTORY_SIZE = 1000  # updates a bot keeps for ``BotAccount.redeliver``
 
 
 class Signal:
@@ -159,6 +160,9 @@ class BotAccount:
         self.privacy_mode = False
         self.logged_out = False
         self.launched_at = launched_at
+        # Recent updates by id, so a test can deliver one again as Telegram may (``redeliver``).
+        self.history: dict[int, dict[str, Any]] = {}
+        self.redelivered: set[int] = set()
 
     @property
     def id(self) -> int:
@@ -198,12 +202,27 @@ class BotAccount:
         update = {"update_id": self.next_update_id, kind: copy.deepcopy(payload)}
         self.next_update_id += 1
         self.updates.append(update)
+        self.history[self.next_update_id - 1] = copy.deepcopy(update)
+        if len(self.history) > HISTORY_SIZE:
+            del self.history[min(self.history)]
         return update
+
+    def redeliver(self, update_id: int) -> None:
+        """Queue an already delivered update again, same update_id (Telegram may do so when a
+        bot stopped before confirming it); it is handed out once more whatever the offset."""
+        if update_id not in self.history:
+            raise SimError(f"no recent update {update_id} to deliver again")
+        self.updates.append(copy.deepcopy(self.history[update_id]))
+        self.redelivered.add(update_id)
 
     def confirm(self, offset: int) -> None:
         """Forget updates as getUpdates ``offset`` says (negative: keep the last -offset)."""
         if offset > 0:
-            self.updates = [u for u in self.updates if u["update_id"] >= offset]
+            self.updates = [
+                u
+                for u in self.updates
+                if u["update_id"] >= offset or u["update_id"] in self.redelivered
+            ]
         elif offset < 0:
             self.updates = self.updates[offset:]
 
@@ -318,6 +337,12 @@ class World:
         self._deliver(chat, "message", message)
         return copy.deepcopy(message)
 
+    def user_media(self, chat: ChatState, user: UserRecord, content: dict[str, Any]) -> Message:
+        """A person sends a photo, sticker, voice note or file (``content``: its Bot API field)."""
+        message = chat.new_message(user.to_dict(), self.now(), **content)
+        self._deliver(chat, "message", message)
+        return copy.deepcopy(message)
+
     def user_edit(self, chat: ChatState, user: UserRecord, message_id: int, text: str) -> Message:
         """A person edits their own message; the bots get an ``edited_message`` update."""
         message = chat.messages.get(message_id)
@@ -342,6 +367,16 @@ class World:
         message = chat.messages.get(message_id)
         if message is None:
             raise SimError(f"no message {message_id} in chat {chat.id}")
+        query = self.callback_query(bot, chat, user, message, data)
+        bot.push_update("callback_query", query)
+        self.signal.fire()
+        return str(query["id"])
+
+    def callback_query(
+        self, bot: BotAccount, chat: ChatState, user: UserRecord, message: Message, data: str
+    ) -> dict[str, Any]:
+        """A CallbackQuery object for a press of ``data`` on ``message`` (recorded for answers)."""
+        message_id = int(message["message_id"])
         query_id = str(self._rng.getrandbits(63))
         while query_id in bot.callback_queries:
             query_id = str(self._rng.getrandbits(63))
@@ -355,9 +390,7 @@ class World:
             "chat_instance": self.chat_instance(bot, chat.id),
             "data": data,
         }
-        bot.push_update("callback_query", query)
-        self.signal.fire()
-        return query_id
+        return query
 
     def set_blocked(self, bot: BotAccount, user: UserRecord, blocked: bool) -> None:
         """A person blocks or unblocks the bot; the bot gets ``my_chat_member``."""

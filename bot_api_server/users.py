@@ -281,6 +281,65 @@ class SimUser(_ChatReader):
             self.bot, state, self.record, current["message_id"], button["callback_data"]
         )
 
+    async def press_forged(
+        self, message: MessageRef, callback_data: str, *, chat: ChatRef = None
+    ) -> str:
+        """Send a callback query with any ``data`` from ``message``, button or not.
+
+        An official client cannot, but a modified one (or a script on MTProto) can: this is how
+        a test plays an attacker who forges callback data.
+        """
+        state = self._chat_of_message(message, chat)
+        if _message_id(message) not in state.messages:
+            raise SimError(f"message {_message_id(message)} is not in chat {state.id}")
+        self._prepare(state)
+        return self.world.press(self.bot, state, self.record, _message_id(message), callback_data)
+
+    def redeliver_last(self) -> int:
+        """Deliver this person's latest update to the bot once more (same update_id), as
+        Telegram does when a bot stopped before confirming it; returns the update_id."""
+        for update_id in sorted(self.bot.history, reverse=True):
+            update = self.bot.history[update_id]
+            payload = update.get("message") or update.get("callback_query") or {}
+            if payload.get("from", {}).get("id") == self.id:
+                self.bot.redeliver(update_id)
+                self.world.signal.fire()
+                return update_id
+        raise SimError(f"user {self.id} has no recent update to deliver again")
+
+    async def send_media(self, kind: str, *, chat: ChatRef = None, **fields: Any) -> Message:
+        """Send a ``photo``, ``sticker``, ``voice`` or ``document`` instead of text."""
+        state = self._chat(chat)
+        self._prepare(state)
+        serial = state.last_message_id + 1
+        file = {"file_id": f"sim-{kind}-{state.id}-{serial}", "file_unique_id": f"u{serial}"}
+        contents: dict[str, dict[str, Any]] = {
+            "photo": {"photo": [{**file, "width": 1280, "height": 960, "file_size": 120_000}]},
+            "sticker": {
+                "sticker": {
+                    **file,
+                    "type": "regular",
+                    "width": 512,
+                    "height": 512,
+                    "is_animated": False,
+                    "is_video": False,
+                    "emoji": "👍",
+                }
+            },
+            "voice": {"voice": {**file, "duration": 4, "mime_type": "audio/ogg"}},
+            "document": {
+                "document": {
+                    **file,
+                    "file_name": fields.pop("file_name", "bao-cao.pdf"),
+                    "mime_type": "application/pdf",
+                    "file_size": 52_000,
+                }
+            },
+        }
+        content = contents[kind]
+        content.update(fields)
+        return self.world.user_media(state, self.record, content)
+
     async def edit(self, message: MessageRef, new_text: str, *, chat: ChatRef = None) -> Message:
         """Edit one's own message; the bot gets ``edited_message``."""
         state = self._chat_of_message(message, chat)

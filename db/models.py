@@ -161,6 +161,9 @@ class ReportingPeriod(SQLModel, table=True):
 class StatusReport(SQLModel, table=True):
     """One version of an agency's report on a task for a period; the latest counts."""
 
+    # Telegram may deliver an update twice: a report is stored once per update.
+    __table_args__ = (UniqueConstraint("update_id", name="uq_statusreport_update_id"),)
+
     id: int | None = Field(default=None, primary_key=True)
     assignment_id: int = Field(foreign_key="assignment.id", index=True)
     period_id: int = Field(foreign_key="reportingperiod.id", index=True)
@@ -201,3 +204,16 @@ class Conversation(SQLModel, table=True):
     draft_note: str | None = None
     report_id: int | None = Field(default=None, foreign_key="statusreport.id")
     updated_at: datetime
+
+
+class AuditEntry(SQLModel, table=True):
+    """Who changed what, when, and from which Telegram update: reports, invites, contacts, data."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(index=True)
+    actor: str  # "user:2001 Lan" for a person in chat, "cli" for the server's administrator
+    action: str  # e.g. "report.recorded", "invite.revoked", "contact.revoked"
+    subject: str  # e.g. "report:12", "invite:3", "contact:5", "file:hanoi-agencies.toml"
+    agency_id: int | None = Field(default=None, foreign_key="agency.id", index=True)
+    detail: str = ""
+    update_id: int | None = None

@@ -18,6 +18,7 @@ from db.models import (
     Agency,
     Assignment,
     AssignmentRole,
+    AuditEntry,
     Contact,
     Conversation,
     Directive,
@@ -225,7 +226,13 @@ def agency_by_code(*, session: Session, code: str) -> Agency | None:
 
 
 def create_invite(
-    *, session: Session, agency_code: str, role: Role, now: datetime, valid_days: int
+    *,
+    session: Session,
+    agency_code: str,
+    role: Role,
+    now: datetime,
+    valid_days: int,
+    actor: str = "cli",
 ) -> InviteInfo:
     """A new single-use invite for the agency; raises LookupError for an unknown agency."""
     agency = agency_by_code(session=session, code=agency_code)
@@ -240,11 +247,27 @@ def create_invite(
     )
     session.add(invite)
     session.flush()
+    record_audit(
+        session=session,
+        now=now,
+        actor=actor,
+        action="invite.created",
+        subject=f"invite:{invite.id}",
+        agency_id=agency.id,
+        detail=f"{role.value}, expires {invite.expires_at:%Y-%m-%d %H:%M} UTC",
+    )
     return InviteInfo(invite.code, agency.code, agency.name, role, invite.expires_at)
 
 
 def redeem_invite(
-    *, session: Session, code: str, user_id: int, chat_id: int, display_name: str, now: datetime
+    *,
+    session: Session,
+    code: str,
+    user_id: int,
+    chat_id: int,
+    display_name: str,
+    now: datetime,
+    update_id: int | None = None,
 ) -> InviteOutcome:
     """Bind the user to the invite's agency and role, if the code is good."""
     invite = session.exec(select(Invite).where(Invite.code == code)).first()
@@ -286,7 +309,233 @@ def redeem_invite(
         contact.role, contact.active, contact.display_name = invite.role, True, display_name
         contact.unreachable_since = None
     session.flush()
+    actor = person_actor(user_id, display_name)
+    record_audit(
+        session=session,
+        now=now,
+        actor=actor,
+        action="invite.redeemed",
+        subject=f"invite:{invite.id}",
+        agency_id=agency.id,
+        update_id=update_id,
+    )
+    record_audit(
+        session=session,
+        now=now,
+        actor=actor,
+        action="contact.joined",
+        subject=f"contact:{contact.id}",
+        agency_id=agency.id,
+        detail=f"{invite.role.value}, chat {chat_id}",
+        update_id=update_id,
+    )
     return InviteOutcome("joined", agency.name, invite.role)
+
+
+@dataclass(frozen=True)
+class InviteRow:
+    """An invite as `dondoc invites` lists it."""
+
+    id: int
+    code: str
+    agency_code: str
+    role: Role
+    created_at: datetime
+    expires_at: datetime
+    state: str  # open, used, expired or revoked
+    used_by_user_id: int | None
+
+
+def invite_state(invite: Invite, now: datetime) -> str:
+    """open, used, expired or revoked."""
+    if invite.revoked_at is not None:
+        return "revoked"
+    if invite.used_at is not None:
+        return "used"
+    return "expired" if invite.expires_at <= now else "open"
+
+
+def list_invites(*, session: Session, now: datetime) -> list[InviteRow]:
+    """Every invite, newest first, with its state at `now`."""
+    rows = session.exec(
+        select(Invite, Agency)
+        .join(Agency, col(Agency.id) == Invite.agency_id)
+        .order_by(col(Invite.id).desc())
+    )
+    return [
+        InviteRow(
+            i.id,  # type: ignore[arg-type]
+            i.code,
+            a.code,
+            i.role,
+            i.created_at,
+            i.expires_at,
+            invite_state(i, now),
+            i.used_by_user_id,
+        )
+        for i, a in rows
+    ]
+
+
+def revoke_invite(*, session: Session, code: str, now: datetime, actor: str = "cli") -> str:
+    """Revoke an unused invite: "revoked", or why not ("unknown", "used", "already")."""
+    invite = session.exec(select(Invite).where(Invite.code == code)).first()
+    if invite is None:
+        return "unknown"
+    if invite.revoked_at is not None:
+        return "already"
+    if invite.used_at is not None:
+        return "used"
+    invite.revoked_at = now
+    session.add(invite)
+    record_audit(
+        session=session,
+        now=now,
+        actor=actor,
+        action="invite.revoked",
+        subject=f"invite:{invite.id}",
+        agency_id=invite.agency_id,
+    )
+    return "revoked"
+
+
+@dataclass(frozen=True)
+class ContactRow:
+    """A contact as `dondoc contacts` lists it."""
+
+    id: int
+    agency_code: str
+    role: Role
+    user_id: int
+    chat_id: int
+    display_name: str
+    joined_at: datetime
+    active: bool
+    unreachable: bool
+
+
+def list_contacts(*, session: Session, agency_code: str | None = None) -> list[ContactRow]:
+    """Every contact (active or not), by agency then id."""
+    query = select(Contact, Agency).join(Agency, col(Agency.id) == Contact.agency_id)
+    if agency_code is not None:
+        query = query.where(Agency.code == agency_code)
+    rows = session.exec(query.order_by(col(Agency.code), col(Contact.id)))
+    return [
+        ContactRow(
+            c.id,  # type: ignore[arg-type]
+            a.code,
+            c.role,
+            c.user_id,
+            c.chat_id,
+            c.display_name,
+            c.joined_at,
+            c.active,
+            c.unreachable_since is not None,
+        )
+        for c, a in rows
+    ]
+
+
+def revoke_contact(
+    *, session: Session, contact_id: int, now: datetime, actor: str = "cli"
+) -> ContactRow | None:
+    """An officer leaves: the contact stops speaking for the agency; its reports stay."""
+    contact = session.get(Contact, contact_id)
+    if contact is None:
+        return None
+    agency = session.get(Agency, contact.agency_id)
+    assert agency is not None
+    if contact.active:
+        contact.active = False
+        session.add(contact)
+        clear_conversation(session=session, contact_id=contact_id)
+        record_audit(
+            session=session,
+            now=now,
+            actor=actor,
+            action="contact.revoked",
+            subject=f"contact:{contact_id}",
+            agency_id=contact.agency_id,
+            detail=f"{contact.role.value} {contact.display_name} (user {contact.user_id})",
+        )
+    session.flush()
+    return next(
+        row
+        for row in list_contacts(session=session, agency_code=agency.code)
+        if row.id == contact_id
+    )
+
+
+# --- audit log --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AuditInfo:
+    """One line of the audit log."""
+
+    id: int
+    at: datetime
+    actor: str
+    action: str
+    subject: str
+    agency_code: str | None
+    detail: str
+    update_id: int | None
+
+
+def person_actor(user_id: int, display_name: str) -> str:
+    """How the audit log names a person acting in chat."""
+    return f"user:{user_id} {display_name}"
+
+
+def record_audit(
+    *,
+    session: Session,
+    now: datetime,
+    actor: str,
+    action: str,
+    subject: str,
+    agency_id: int | None = None,
+    detail: str = "",
+    update_id: int | None = None,
+) -> None:
+    """Add a line to the audit log, in the same unit of work as the change it records."""
+    session.add(
+        AuditEntry(
+            at=now,
+            actor=actor,
+            action=action,
+            subject=subject,
+            agency_id=agency_id,
+            detail=detail,
+            update_id=update_id,
+        )
+    )
+
+
+def audit_entries(
+    *, session: Session, limit: int = 100, agency_code: str | None = None
+) -> list[AuditInfo]:
+    """The latest audit lines, oldest first."""
+    query = select(AuditEntry, Agency).join(
+        Agency, col(Agency.id) == AuditEntry.agency_id, isouter=True
+    )
+    if agency_code is not None:
+        query = query.where(Agency.code == agency_code)
+    rows = list(session.exec(query.order_by(col(AuditEntry.id).desc()).limit(limit)))
+    return [
+        AuditInfo(
+            e.id,  # type: ignore[arg-type]
+            e.at,
+            e.actor,
+            e.action,
+            e.subject,
+            a.code if a is not None else None,
+            e.detail,
+            e.update_id,
+        )
+        for e, a in reversed(rows)
+    ]
 
 
 # --- periods ----------------------------------------------------------------------------------
@@ -429,7 +678,24 @@ def record_report(
     session.flush()
     contact = session.get(Contact, contact_id)
     assert contact is not None
+    record_audit(
+        session=session,
+        now=now,
+        actor=person_actor(contact.user_id, contact.display_name),
+        action="report.recorded",
+        subject=f"report:{report.id}",
+        agency_id=contact.agency_id,
+        detail=f"assignment {assignment_id}, status {status.value if status else '-'}, "
+        f"note {len(note or '')} chars",
+        update_id=update_id,
+    )
     return _report_info(report, contact)
+
+
+def report_for_update(*, session: Session, update_id: int) -> bool:
+    """Whether a report was already stored from this Telegram update (a redelivery)."""
+    found = session.exec(select(StatusReport.id).where(StatusReport.update_id == update_id))
+    return found.first() is not None
 
 
 def report_history(*, session: Session, assignment_id: int, period_id: int) -> list[ReportInfo]:

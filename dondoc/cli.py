@@ -77,6 +77,16 @@ def load(
             results = [
                 load_data(session=session, data=data, source=str(path)) for path, data in parsed
             ]
+            for result in results:
+                if result.changed:
+                    queries.record_audit(
+                        session=session,
+                        now=datetime.now(UTC),
+                        actor="cli",
+                        action=f"{result.kind}.loaded",
+                        subject=f"file:{Path(result.source).name}",
+                        detail=f"{result.created} created, {result.updated} updated",
+                    )
     for result in results:
         state = (
             f"{result.created} created, {result.updated} updated" if result.changed else "unchanged"
@@ -114,6 +124,268 @@ def invite(
     expires = made.expires_at.astimezone(config.schedule.zone).strftime("%d/%m/%Y %H:%M")
     out.print(f"{made.agency_name} — {role.value}, valid until {expires}")
     print(f"https://t.me/{bot_username.lstrip('@')}?start={made.code}")
+
+
+invites_app = typer.Typer(help="List and revoke invites.", no_args_is_help=False)
+contacts_app = typer.Typer(help="List contacts; revoke one when an officer leaves.")
+app.add_typer(invites_app, name="invites")
+app.add_typer(contacts_app, name="contacts")
+
+
+def _local(moment: datetime | None, config: Config) -> str:
+    return moment.astimezone(config.schedule.zone).strftime("%d/%m/%Y %H:%M") if moment else "-"
+
+
+@invites_app.callback(invoke_without_command=True)
+def invites(ctx: typer.Context, config_path: ConfigOption = None) -> None:
+    """Every invite with its agency, role, expiry and state (open, used, expired, revoked)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from rich.table import Table
+
+    with _friendly_errors():
+        config, engine = _setup(config_path)
+        with session_scope(engine) as session:
+            rows = queries.list_invites(session=session, now=datetime.now(UTC))
+    table = Table(title=f"dondoc — {len(rows)} invites")
+    for column in ("code", "agency", "role", "expires", "state", "used by"):
+        table.add_column(column)
+    for row in rows:
+        table.add_row(
+            row.code,
+            row.agency_code,
+            row.role.value,
+            _local(row.expires_at, config),
+            row.state,
+            str(row.used_by_user_id or ""),
+        )
+    out.print(table)
+
+
+@invites_app.command("revoke")
+def invites_revoke(
+    code: Annotated[str, typer.Argument(help="The invite code (see `dondoc invites`).")],
+    config_path: ConfigOption = None,
+) -> None:
+    """Revoke an unused invite: the link stops working at once."""
+    with _friendly_errors():
+        _, engine = _setup(config_path)
+        with session_scope(engine) as session:
+            result = queries.revoke_invite(session=session, code=code, now=datetime.now(UTC))
+        if result == "unknown":
+            raise UserError(f"no invite {code!r} (see `dondoc invites`)")
+        if result == "used":
+            raise UserError("this invite was already used: revoke the contact instead")
+    out.print("already revoked" if result == "already" else f"invite {code} revoked")
+
+
+@contacts_app.callback(invoke_without_command=True)
+def contacts(
+    ctx: typer.Context,
+    agency: Annotated[str | None, typer.Option("--agency", help="Only this agency.")] = None,
+    config_path: ConfigOption = None,
+) -> None:
+    """Every contact, active or not: agency, role, Telegram user and chat."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from rich.table import Table
+
+    with _friendly_errors():
+        config, engine = _setup(config_path)
+        with session_scope(engine) as session:
+            rows = queries.list_contacts(session=session, agency_code=agency)
+    table = Table(title=f"dondoc — {len(rows)} contacts")
+    for column in ("id", "agency", "role", "name", "user", "chat", "joined", "state"):
+        table.add_column(column)
+    for row in rows:
+        state = "active" if row.active else "revoked"
+        if row.active and row.unreachable:
+            state = "unreachable"
+        table.add_row(
+            str(row.id),
+            row.agency_code,
+            row.role.value,
+            row.display_name,
+            str(row.user_id),
+            str(row.chat_id),
+            _local(row.joined_at, config),
+            state,
+        )
+    out.print(table)
+
+
+@contacts_app.command("revoke")
+def contacts_revoke(
+    contact_id: Annotated[int, typer.Argument(help="The contact's id (see `dondoc contacts`).")],
+    config_path: ConfigOption = None,
+) -> None:
+    """An officer leaves: the contact stops speaking for the agency; the reports stay with it.
+
+    Hand over with a new invite: `dondoc invite AGENCY`.
+    """
+    with _friendly_errors():
+        _, engine = _setup(config_path)
+        with session_scope(engine) as session:
+            row = queries.revoke_contact(
+                session=session, contact_id=contact_id, now=datetime.now(UTC)
+            )
+        if row is None:
+            raise UserError(f"no contact {contact_id} (see `dondoc contacts`)")
+    out.print(
+        f"contact {row.id} ({row.display_name}, {row.agency_code}) revoked; "
+        f"hand over with `dondoc invite {row.agency_code}`",
+        highlight=False,
+    )
+
+
+@app.command()
+def audit(
+    limit: Annotated[int, typer.Option("--limit", help="How many of the latest lines.")] = 100,
+    agency: Annotated[str | None, typer.Option("--agency", help="Only this agency.")] = None,
+    config_path: ConfigOption = None,
+) -> None:
+    """Who changed what, when, from which Telegram update: reports, invites, contacts, data."""
+    with _friendly_errors():
+        config, engine = _setup(config_path)
+        with session_scope(engine) as session:
+            entries = queries.audit_entries(session=session, limit=limit, agency_code=agency)
+    for e in entries:
+        update = f" update {e.update_id}" if e.update_id is not None else ""
+        line = f"{_local(e.at, config)}  {e.actor}  {e.action}  {e.subject}"
+        line += f"  [{e.agency_code or '-'}]{update}  {e.detail}".rstrip()
+        out.print(line, highlight=False, markup=False, soft_wrap=True)
+
+
+def _sqlite_path(config: Config) -> Path:
+    url = config.database.url
+    if not url.startswith("sqlite:///") or url.endswith(":memory:"):
+        raise UserError(f"backup and restore need a SQLite file, not {url}")
+    return Path(url.split("///", 1)[1])
+
+
+@app.command()
+def backup(
+    file: Annotated[Path, typer.Argument(help="Where to write the copy.")],
+    config_path: ConfigOption = None,
+) -> None:
+    """Copy the database with SQLite's online backup: safe while the bot runs."""
+    import os
+    import sqlite3
+
+    with _friendly_errors():
+        config = load_config(config_path)
+        source = _sqlite_path(config)
+        if not source.exists():
+            raise UserError(f"no database at {source}")
+        if file.exists():
+            raise UserError(f"{file} exists; choose a new file name")
+        file.parent.mkdir(parents=True, exist_ok=True)
+        os.close(os.open(file, os.O_CREAT | os.O_WRONLY, 0o600))  # owner-only from the start
+        with sqlite3.connect(source) as src, sqlite3.connect(file) as dst:
+            src.backup(dst)
+        src.close()
+        dst.close()
+    out.print(f"{file} ({file.stat().st_size:,} bytes)", highlight=False)
+
+
+@app.command()
+def restore(
+    file: Annotated[Path, typer.Argument(help="A copy made by `dondoc backup`.")],
+    yes: Annotated[bool, typer.Option("--yes", help="Replace the current database.")] = False,
+    config_path: ConfigOption = None,
+) -> None:
+    """Replace the database with a backup (stop the bot first), then migrate it to this version."""
+    import sqlite3
+
+    with _friendly_errors():
+        config = load_config(config_path)
+        target = _sqlite_path(config)
+        if not file.exists():
+            raise UserError(f"no file {file}")
+        try:
+            with sqlite3.connect(f"file:{file}?mode=ro", uri=True) as check:
+                check.execute("SELECT version_num FROM alembic_version").fetchone()
+            check.close()
+        except sqlite3.DatabaseError:
+            raise UserError(f"{file} is not a dondoc database") from None
+        if not yes:
+            raise UserError(f"this replaces {target}: stop the bot, then add --yes")
+        engine = make_engine(config.database.url)  # creates the file owner-only if missing
+        engine.dispose()
+        with sqlite3.connect(file) as src, sqlite3.connect(target) as dst:
+            src.backup(dst)
+        src.close()
+        dst.close()
+        upgrade_schema(make_engine(config.database.url))
+    out.print(f"{target} restored from {file}", highlight=False)
+
+
+@app.command()
+def doctor(config_path: ConfigOption = None) -> None:
+    """Check the config, the database schema, the token (getMe) and the secretariat's contacts."""
+    import asyncio
+
+    from alembic.script import ScriptDirectory
+    from sqlalchemy import text
+
+    from db.engine import MIGRATIONS_DIR
+
+    problems = 0
+
+    def check(ok: bool, what: str) -> None:
+        nonlocal problems
+        problems += not ok
+        out.print(f"{'[green]ok[/green]' if ok else '[red]FAIL[/red]'}  {what}", highlight=False)
+
+    with _friendly_errors():
+        config = load_config(config_path)
+    check(True, "config is valid")
+    engine = make_engine(config.database.url)
+    head = ScriptDirectory(str(MIGRATIONS_DIR)).get_current_head()
+    try:
+        with engine.connect() as connection:
+            version = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    except Exception:  # noqa: BLE001 - any failure here is the finding
+        version = None
+    check(version == head, f"database schema {version or 'missing'} (this version needs {head})")
+    if config.token is None:
+        check(False, "TELEGRAM_BOT_TOKEN is not set")
+    else:
+        from telegram import Bot
+
+        from dondoc.redact import redact, redact_in_logs
+
+        token = config.token.get_secret_value()
+        redact_in_logs(token)
+
+        async def reach() -> tuple[str, list[tuple[str, bool]]]:
+            bot = Bot(token, base_url=config.bot.api_base_url)
+            async with bot:
+                me = await bot.get_me()
+                reached = []
+                if version == head:
+                    with session_scope(engine) as session:
+                        office = queries.secretariat_contacts(session=session)
+                    for contact in office:
+                        try:
+                            await bot.get_chat(contact.chat_id)
+                            reached.append((contact.display_name, True))
+                        except Exception:  # noqa: BLE001 - reported as unreachable
+                            reached.append((contact.display_name, False))
+                return me.username or "?", reached
+
+        try:
+            username, reached = asyncio.run(reach())
+        except Exception as exc:  # noqa: BLE001 - the token or the network is the finding
+            check(False, f"getMe failed: {redact(str(exc))}")
+        else:
+            check(True, f"token works: @{username}")
+            check(bool(reached), f"{len(reached)} secretariat contact(s) registered")
+            for name, ok in reached:
+                check(ok, f"secretariat contact {name} {'reachable' if ok else 'NOT reachable'}")
+    engine.dispose()
+    if problems:
+        raise typer.Exit(1)
 
 
 @app.command()

@@ -42,6 +42,8 @@ class BotSettings(_Section):
     api_base_url: str = "https://api.telegram.org/bot"
     locale: Literal["vi", "en"] = "vi"
     poll_timeout_seconds: int = Field(default=30, ge=0, le=50)
+    # A note longer than this is refused with a message that says the limit.
+    note_max_chars: int = Field(default=1000, ge=10, le=4000)
 
     @field_validator("api_base_url")
     @classmethod

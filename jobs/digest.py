@@ -41,6 +41,7 @@ from db.models import (
     Task,
 )
 from db.queries import PeriodInfo
+from dondoc.sanitize import clean_note
 
 TELEGRAM_LIMIT = 4096
 NOTE_CHARS_IN_CHAT = 300
@@ -365,7 +366,16 @@ def _history(session: Session, month: str, as_of: datetime) -> dict[int, list[_V
     history: dict[int, list[_Version]] = defaultdict(list)
     for rid, aid, m, status, note, at, contact_id, due in rows:
         history[aid].append(
-            _Version(rid, aid, m, status, note, _aware(at), contact_id, _aware(due))
+            _Version(
+                rid,
+                aid,
+                m,
+                status,
+                clean_note(note) if note else note,
+                _aware(at),
+                contact_id,
+                _aware(due),
+            )
         )
     return history
 
@@ -537,7 +547,8 @@ def _silent_agencies(session: Session, tasks: dict[str, list[TaskDigest]]) -> li
         )
         .order_by(col(Contact.id))
     )
-    for code, name, since in rows:
+    for code, raw_name, since in rows:
+        name = clean_note(raw_name)
         contacts[code].append(ContactReach(name, _aware(since) if since else None))
     return [
         SilentAgency(name, code, numbers, contacts.get(code, []))
@@ -563,7 +574,7 @@ def build_digest(
     rows = _assignment_rows(session, directive_code)
     history = _history(session, period.month, as_of)
     names: dict[int, str] = {
-        cid: name
+        cid: clean_note(name)
         for cid, name in session.exec(select(Contact.id, Contact.display_name))
         if cid is not None
     }
