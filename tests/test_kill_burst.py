@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from bot_api_server import BotApiServer, SimUser
 from db.engine import make_engine, session_scope
@@ -48,7 +48,7 @@ def stored_reporters(database: Path) -> set[int]:
     engine = make_engine(f"sqlite:///{database}")
     with session_scope(engine) as session:
         rows = session.exec(
-            select(Contact.user_id).join(StatusReport, StatusReport.contact_id == Contact.id)
+            select(Contact.user_id).join(StatusReport, col(StatusReport.contact_id) == Contact.id)
         ).all()
     engine.dispose()
     return set(rows)
