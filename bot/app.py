@@ -40,12 +40,14 @@ COMMANDS = {
         BotCommand("pending", "Nhiệm vụ còn chưa báo cáo"),
         BotCommand("summary", "Tổng hợp tháng (Văn phòng)"),
         BotCommand("skip", "Bỏ qua ghi chú"),
+        BotCommand("register", "Đăng ký bằng mã mời (trong nhóm: quản trị viên nhóm)"),
         BotCommand("help", "Hướng dẫn"),
     ],
     "en": [
         BotCommand("pending", "Tasks not reported yet"),
         BotCommand("summary", "Monthly digest (secretariat)"),
         BotCommand("skip", "Skip the note"),
+        BotCommand("register", "Register with an invite code (in a group: its admins)"),
         BotCommand("help", "Help"),
     ],
 }
@@ -94,6 +96,7 @@ def build_application(
     application.add_handler(TypeHandler(Update, handlers.drop_redelivered_update), group=-1)
     # Joining, help.
     application.add_handler(CommandHandler("start", handlers.start))
+    application.add_handler(CommandHandler("register", handlers.register))
     application.add_handler(CommandHandler("help", handlers.help_command))
     # Reporting: what is owed, buttons, notes, replies to requests.
     application.add_handler(CommandHandler("pending", handlers.pending))

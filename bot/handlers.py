@@ -11,8 +11,8 @@ import logging
 from html import escape
 from zoneinfo import ZoneInfo
 
-from telegram import Message, Update
-from telegram.constants import ParseMode
+from telegram import Chat, ForceReply, Message, Update, User
+from telegram.constants import ChatMemberStatus, ChatType, ParseMode
 from telegram.ext import ApplicationHandlerStop
 
 from bot.compose import (
@@ -34,6 +34,22 @@ from reports import render_file
 log = logging.getLogger(__name__)
 
 SECRETARIAT_ROLES = (Role.SECRETARIAT, Role.ADMIN)
+GROUP_CHATS = (ChatType.GROUP, ChatType.SUPERGROUP)
+# Who may bind a group to an agency: its owner and its administrators, as Telegram says.
+MAY_REGISTER_GROUP = (ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR)
+
+
+def in_group(chat: Chat | None) -> bool:
+    """Whether the chat is a group or supergroup (its registration speaks for everyone in it)."""
+    return chat is not None and chat.type in GROUP_CHATS
+
+
+def addressed_to_bot(message: Message, bot_id: int) -> bool:
+    """In a group, only a reply to the bot's own message is meant for it; in private, all."""
+    if not in_group(message.chat):
+        return True
+    replied = message.reply_to_message
+    return replied is not None and replied.from_user is not None and replied.from_user.id == bot_id
 
 
 async def _reply(update: Update, text: str, **kwargs: object) -> Message | None:
@@ -78,46 +94,77 @@ async def drop_redelivered_update(update: Update, context: DondocContext) -> Non
 
 
 async def start(update: Update, context: DondocContext) -> None:
-    """`/start <code>` binds the user to an agency; `/start` alone says who the bot is."""
-    user, chat = update.effective_user, update.effective_chat
-    if user is None or chat is None:
-        return
+    """`/start <code>` binds the chat to an agency; `/start` alone says who the bot is."""
     if not context.args:
         await help_command(update, context)
         return
+    await _join(update, context, context.args[0])
+
+
+async def register(update: Update, context: DondocContext) -> None:
+    """`/register <code>`: `/start <code>` by another name, the one a group's admin types."""
+    if not context.args:
+        await _reply(update, say("register.usage", context.locale))
+        return
+    await _join(update, context, context.args[0])
+
+
+async def _join(update: Update, context: DondocContext, code: str) -> None:
+    """Redeem an invite for this chat; a group only by its owner or an administrator."""
+    user, chat = update.effective_user, update.effective_chat
+    if user is None or chat is None:
+        return
+    group = in_group(chat)
+    if group:
+        member = await context.bot.get_chat_member(chat.id, user.id)
+        if member.status not in MAY_REGISTER_GROUP:
+            log.info("refused to register group %s: user %s is %s", chat.id, user.id, member.status)
+            await _reply(update, say("register.not_admin", context.locale))
+            return
     with session_scope(context.engine) as session:
         outcome = queries.redeem_invite(
             session=session,
-            code=context.args[0],
+            code=code,
             user_id=user.id,
             chat_id=chat.id,
             display_name=user.full_name,
             now=context.now(),
             update_id=update.update_id,
+            contact_name=chat.title if group else None,
         )
+    if outcome.result == "joined":
+        log.info("chat %s joined %s as %s", chat.id, outcome.agency_name, outcome.role)
+    await _reply(update, _invite_answer(outcome, user, chat, context))
+
+
+def _invite_answer(
+    outcome: queries.InviteOutcome, user: User, chat: Chat, context: DondocContext
+) -> str:
+    """What the person who used an invite code is told."""
     locale = context.locale
     role = role_label(outcome.role, locale) if outcome.role else ""
+    agency = outcome.agency_name
+    if outcome.result == "joined" and in_group(chat):
+        name, group = user.first_name, chat.title or ""
+        return say("invite.joined_group", locale, group=group, name=name, role=role, agency=agency)
     if outcome.result == "joined":
-        log.info("user %s joined %s as %s", user.id, outcome.agency_name, outcome.role)
-        text = say(
-            "invite.joined", locale, name=user.first_name, role=role, agency=outcome.agency_name
-        )
-    elif outcome.result == "already":
-        text = say("invite.already", locale, role=role, agency=outcome.agency_name)
-    elif outcome.result == "expired" and outcome.expires_at is not None:
+        return say("invite.joined", locale, name=user.first_name, role=role, agency=agency)
+    if outcome.result == "already":
+        key = "invite.already_group" if in_group(chat) else "invite.already"
+        return say(key, locale, role=role, agency=agency)
+    if outcome.result == "expired" and outcome.expires_at is not None:
         expired_on = outcome.expires_at.astimezone(context.config.schedule.zone)
-        text = say("invite.expired", locale, date=expired_on.strftime("%d/%m/%Y"))
-    else:
-        log.info("user %s used a %s invite code", user.id, outcome.result)
-        text = say(f"invite.{outcome.result}", locale)
-    await _reply(update, text)
+        return say("invite.expired", locale, date=expired_on.strftime("%d/%m/%Y"))
+    log.info("user %s used a %s invite code", user.id, outcome.result)
+    return say(f"invite.{outcome.result}", locale)
 
 
 async def help_command(update: Update, context: DondocContext) -> None:
     """What the bot is and what this user may do."""
     contact = _contact(update, context)
     if contact is None:
-        await _reply(update, say("welcome.stranger", context.locale))
+        key = "welcome.group_stranger" if in_group(update.effective_chat) else "welcome.stranger"
+        await _reply(update, say(key, context.locale))
     elif contact.role in SECRETARIAT_ROLES:
         await _reply(update, say("help.secretariat", context.locale))
     else:
@@ -338,9 +385,11 @@ async def _record_status(
     if report.note is None:
         icon, label = STATUS_ICONS[status], status_label(status, locale)
         text = say("report.saved", locale, icon=icon, status=label, number=assignment.number)
+        # In a group the note must be a reply to the bot (privacy mode): the client opens one.
+        force = ForceReply() if in_group(update.effective_chat) else None
+        await _reply(update, text, reply_markup=force)
     else:
-        text = say("report.note_saved", locale, number=assignment.number)
-    await _reply(update, text)
+        await _reply(update, say("report.note_saved", locale, number=assignment.number))
 
 
 async def skip(update: Update, context: DondocContext) -> None:
@@ -370,7 +419,7 @@ async def skip(update: Update, context: DondocContext) -> None:
 async def text_message(update: Update, context: DondocContext) -> None:
     """A note after a status, or a reply to a request: stored as a report."""
     message = update.effective_message
-    if message is None or message.text is None:
+    if message is None or message.text is None or not addressed_to_bot(message, context.bot.id):
         return
     contact = _contact(update, context)
     if contact is None:
@@ -497,6 +546,9 @@ async def _reply_to_request(
 
 async def not_text(update: Update, context: DondocContext) -> None:
     """A photo, sticker, voice note or file where text is expected: explain, store nothing."""
+    message = update.effective_message
+    if message is None or not addressed_to_bot(message, context.bot.id):
+        return
     contact = _contact(update, context)
     if contact is None:
         await _refuse_stranger(update, context)

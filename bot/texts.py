@@ -36,6 +36,11 @@ VI: dict[str, str] = {
         "Thành phố.\nBạn chưa được đăng ký cho đơn vị nào. Vui lòng dùng đường dẫn mời mà Văn "
         "phòng gửi cho đơn vị của bạn."
     ),
+    "welcome.group_stranger": (
+        "Xin chào! Đây là <b>dondoc</b>, trợ lý đôn đốc thực hiện nhiệm vụ của Văn phòng UBND "
+        "Thành phố.\nNhóm này chưa được đăng ký cho đơn vị nào. Quản trị viên của nhóm có thể "
+        "đăng ký bằng lệnh /register &lt;mã mời&gt;."
+    ),
     "refusal.stranger": (
         "Xin lỗi, bạn chưa được đăng ký làm đầu mối của đơn vị nào nên tôi chưa thể nhận nội dung "
         "này. Vui lòng liên hệ Văn phòng UBND Thành phố để được cấp đường dẫn mời."
@@ -55,6 +60,18 @@ VI: dict[str, str] = {
         "nút bấm và một ghi chú ngắn. Gõ /help để xem hướng dẫn."
     ),
     "invite.already": "Bạn đã là {role} của <b>{agency}</b>.",
+    "invite.joined_group": (
+        "Nhóm <b>{group}</b> đã được {name} đăng ký làm <b>{role}</b> của <b>{agency}</b>.\n"
+        "Hằng tháng tôi sẽ gửi yêu cầu báo cáo vào nhóm này; mọi thành viên của nhóm đều có thể "
+        "báo cáo thay cho đơn vị: bấm nút, hoặc trả lời (reply) tin nhắn của tôi bằng một ghi chú "
+        "ngắn. Gõ /help để xem hướng dẫn."
+    ),
+    "invite.already_group": "Nhóm này đã là {role} của <b>{agency}</b>.",
+    "register.usage": "Cách dùng: /register &lt;mã mời&gt; (mã trong đường dẫn Văn phòng đã gửi).",
+    "register.not_admin": (
+        "Xin lỗi, chỉ quản trị viên của nhóm mới có thể đăng ký nhóm làm đầu mối của đơn vị. "
+        "Chưa có gì được lưu; vui lòng nhờ quản trị viên nhóm gõ /register &lt;mã mời&gt;."
+    ),
     "invite.unknown": "Mã mời không đúng. Vui lòng kiểm tra lại đường dẫn Văn phòng đã gửi.",
     "invite.used": "Mã mời này đã được sử dụng. Mỗi mã chỉ dùng được một lần; vui lòng xin mã mới.",
     "invite.expired": "Mã mời này đã hết hạn ngày {date}. Vui lòng xin Văn phòng cấp mã mới.",
@@ -159,6 +176,11 @@ EN: dict[str, str] = {
         "Hello! This is <b>dondoc</b>, the City Office's follow-up assistant.\n"
         "You are not registered for any agency yet. Please use the invite link the Office sent."
     ),
+    "welcome.group_stranger": (
+        "Hello! This is <b>dondoc</b>, the City Office's follow-up assistant.\n"
+        "This group is not registered for any agency yet. A group administrator may register it "
+        "with /register &lt;invite code&gt;."
+    ),
     "refusal.stranger": (
         "Sorry, you are not registered as any agency's contact, so I cannot take this. "
         "Please ask the City Office for an invite link."
@@ -175,6 +197,18 @@ EN: dict[str, str] = {
         "Type /help for instructions."
     ),
     "invite.already": "You are already {role} of <b>{agency}</b>.",
+    "invite.joined_group": (
+        "{name} registered the group <b>{group}</b> as <b>{role}</b> of <b>{agency}</b>.\n"
+        "Each month I will send the status request to this group; any member may report for the "
+        "agency: press a button, or reply to my message with a short note. Type /help for "
+        "instructions."
+    ),
+    "invite.already_group": "This group is already {role} of <b>{agency}</b>.",
+    "register.usage": "Usage: /register &lt;invite code&gt; (the code in the Office's link).",
+    "register.not_admin": (
+        "Sorry, only an administrator of this group may register it as an agency's contact. "
+        "Nothing was stored; please ask a group administrator to type /register &lt;code&gt;."
+    ),
     "invite.unknown": "This invite code is not valid. Please check the link the Office sent.",
     "invite.used": "This invite code has already been used. Please ask for a new one.",
     "invite.expired": "This invite code expired on {date}. Please ask the Office for a new one.",

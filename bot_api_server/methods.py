@@ -91,6 +91,8 @@ class BotMethods:
             "sendPhoto": self.send_photo,
             "sendChatAction": self.send_chat_action,
             "getChat": self.get_chat,
+            "getChatMember": self.get_chat_member,
+            "getChatAdministrators": self.get_chat_administrators,
             "getFile": self.get_file,
             "close": self.close,
             "logOut": self.log_out,
@@ -173,6 +175,7 @@ class BotMethods:
         self.flood.record(bot.token, chat.id)
         self.stats.sent_messages += 1
         self.stats.sent_per_chat[chat.id] += 1
+        chat.last_bot_token = bot.token
         if markup and "keyboard" in markup:
             chat.reply_keyboard = markup
         elif markup and "remove_keyboard" in markup:
@@ -497,6 +500,44 @@ class BotMethods:
                 "gifts_from_channels": True,
             },
         }
+
+    def known_chat(self, bot: BotAccount, params: Params) -> ChatState:
+        """The chat ``chat_id`` names, if the bot is in it."""
+        chat_id = params.chat_id()
+        if chat_id is None:
+            raise bad_request("chat_id is empty")
+        if isinstance(chat_id, int) and chat_id > 0 and chat_id in self.world.users:
+            return self.world.private_chat(bot, self.world.users[chat_id])
+        chat = self.world.find_chat(bot, chat_id)
+        if chat is None:
+            raise bad_request("chat not found")
+        return chat
+
+    async def get_chat_member(self, bot: BotAccount, params: Params) -> Any:
+        """getChatMember: a person's ChatMember object (creator, administrator, member, left)."""
+        chat = self.known_chat(bot, params)
+        user_id = params.integer("user_id")
+        if user_id is None:
+            raise bad_request("invalid user_id specified")
+        user = self.world.users.get(user_id)
+        if user is None:
+            for other in self.world.bots.values():
+                if other.id == user_id:
+                    status = "member" if other.token in chat.bot_tokens else "left"
+                    return {"status": status, "user": other.user_dict()}
+            raise bad_request("user not found")
+        return self.world.chat_member(chat, user)
+
+    async def get_chat_administrators(self, bot: BotAccount, params: Params) -> Any:
+        """getChatAdministrators: the owner and administrators of a group (bots excluded)."""
+        chat = self.known_chat(bot, params)
+        if chat.type == "private":
+            raise bad_request("there are no administrators in the private chat")
+        return [
+            self.world.chat_member(chat, self.world.users[user_id])
+            for user_id in chat.member_ids
+            if chat.member_status(user_id) in ("creator", "administrator")
+        ]
 
     async def get_file(self, bot: BotAccount, params: Params) -> Any:
         """getFile: the path to download a file from ``/file/bot<token>/<path>``."""

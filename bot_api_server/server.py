@@ -204,8 +204,10 @@ class BotApiServer:
         supergroup: bool = False,
         username: str | None = None,
         bot: BotAccount | str | None = None,
+        admins: list[SimUser] | None = None,
     ) -> SimGroup:
-        """A group (negative id) with ``members`` and the bot; the first member adds the bot."""
+        """A group (negative id) with ``members`` and the bot; the first member created it and
+        adds the bot; ``admins`` (members too) are its administrators."""
         target = self.bot(bot)
         chat = self.world.create_group(
             title,
@@ -213,6 +215,7 @@ class BotApiServer:
             [target],
             supergroup=supergroup,
             username=username,
+            admins=[a.record for a in admins or []],
         )
         return SimGroup(self.world, chat, target)
 

@@ -26,6 +26,22 @@ Message = dict[str, Any]
 # Update kinds a bot gets when it did not choose (getUpdates/setWebhook ``allowed_updates``).
 DEFAULT_EXCLUDED_UPDATES = frozenset({"chat_member", "message_reaction", "message_reaction_count"})
 HISTORY_SIZE = 1000  # updates a bot keeps for ``BotAccount.redeliver``
+# What a ChatMemberAdministrator carries: the rights a group's owner grants by default.
+ADMIN_RIGHTS: dict[str, bool] = {
+    "can_be_edited": False,
+    "is_anonymous": False,
+    "can_manage_chat": True,
+    "can_delete_messages": True,
+    "can_manage_video_chats": True,
+    "can_restrict_members": True,
+    "can_promote_members": False,
+    "can_change_info": True,
+    "can_invite_users": True,
+    "can_post_stories": False,
+    "can_edit_stories": False,
+    "can_delete_stories": False,
+    "can_pin_messages": True,
+}
 
 
 class Signal:
@@ -89,7 +105,10 @@ class ChatState:
     messages: dict[int, Message] = field(default_factory=dict)
     last_message_id: int = 0
     member_ids: list[int] = field(default_factory=list)
+    creator_id: int | None = None  # the group's owner ("creator")
+    admin_ids: set[int] = field(default_factory=set)  # promoted administrators (not the creator)
     bot_tokens: set[str] = field(default_factory=set)  # bots in it (the one bot if private)
+    last_bot_token: str | None = None  # the bot that last sent a message here (privacy mode)
     reply_keyboard: Markup | None = None  # the custom keyboard currently shown
     chat_actions: list[str] = field(default_factory=list)
 
@@ -108,6 +127,16 @@ class ChatState:
             chat["username"] = self.username
         chat["type"] = self.type
         return chat
+
+    def member_status(self, user_id: int) -> str:
+        """The ChatMember status of a person here: creator, administrator, member or left."""
+        if self.type == "private":
+            return "member" if self.user is not None and self.user.id == user_id else "left"
+        if user_id not in self.member_ids:
+            return "left"
+        if user_id == self.creator_id:
+            return "creator"
+        return "administrator" if user_id in self.admin_ids else "member"
 
     def new_message(self, sender: dict[str, Any], date: int, **content: Any) -> Message:
         """Store a new message with the next message_id of this chat."""
@@ -292,11 +321,17 @@ class World:
     # -- what a person does ----------------------------------------------------------------
 
     def _bot_sees(self, bot: BotAccount, chat: ChatState, message: Message) -> bool:
+        """Privacy mode: in groups only commands for this bot, replies to it and mentions."""
         if chat.type == "private" or not bot.privacy_mode:
             return True
         text = message.get("text", "")
         if text.startswith("/"):
-            return True
+            command = text.split(maxsplit=1)[0]
+            _, at, addressee = command.partition("@")
+            if at:
+                return addressee.lower() == bot.username.lower()
+            # A general command goes to the only bot, or to the bot that spoke last.
+            return len(chat.bot_tokens) == 1 or chat.last_bot_token == bot.token
         replied = message.get("reply_to_message", {})
         if replied.get("from", {}).get("id") == bot.id:
             return True
@@ -423,8 +458,12 @@ class World:
         *,
         supergroup: bool = False,
         username: str | None = None,
+        admins: list[UserRecord] | None = None,
     ) -> ChatState:
-        """Create a group with ``members``, adding ``bots`` (each gets ``my_chat_member``)."""
+        """Create a group with ``members``, adding ``bots`` (each gets ``my_chat_member``).
+
+        The first member created the group (status "creator"); ``admins`` are promoted.
+        """
         self._group_counter += 1
         if supergroup:
             chat_id = -(1_000_000_000_000 + 2_000_000_000 + self._group_counter)
@@ -436,7 +475,10 @@ class World:
             title=title,
             username=username,
             member_ids=[m.id for m in members],
+            creator_id=members[0].id if members else None,
         )
+        for admin in admins or []:
+            self.promote(group, admin)
         self.groups[chat_id] = group
         adder = members[0].to_dict() if members else None
         for bot in bots:
@@ -451,3 +493,21 @@ class World:
             bot.push_update("my_chat_member", update)
         self.signal.fire()
         return group
+
+    def promote(self, chat: ChatState, user: UserRecord) -> None:
+        """Make a member of a group one of its administrators."""
+        if chat.type == "private":
+            raise SimError("a private chat has no administrators")
+        if user.id not in chat.member_ids:
+            raise SimError(f"user {user.id} is not a member of group {chat.id}")
+        if user.id != chat.creator_id:
+            chat.admin_ids.add(user.id)
+
+    def chat_member(self, chat: ChatState, user: UserRecord) -> dict[str, Any]:
+        """The Bot API ChatMember object of a person in a chat."""
+        status = chat.member_status(user.id)
+        if status == "creator":
+            return {"status": "creator", "user": user.to_dict(), "is_anonymous": False}
+        if status == "administrator":
+            return {"status": "administrator", "user": user.to_dict(), **ADMIN_RIGHTS}
+        return {"status": status, "user": user.to_dict()}

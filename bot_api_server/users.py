@@ -138,6 +138,10 @@ class SimGroup(_ChatReader):
     def _chat(self, chat: Any = None) -> ChatState:
         return self.state
 
+    def promote(self, member: SimUser) -> None:
+        """The creator makes ``member`` an administrator of the group."""
+        self.world.promote(self.state, member.record)
+
     async def wait_for_message(
         self,
         predicate: MessagePredicate | None = None,

@@ -268,8 +268,13 @@ def redeem_invite(
     display_name: str,
     now: datetime,
     update_id: int | None = None,
+    contact_name: str | None = None,
 ) -> InviteOutcome:
-    """Bind the user to the invite's agency and role, if the code is good."""
+    """Bind the chat to the invite's agency and role, if the code is good.
+
+    In a private chat the chat is the user; a group registered by one of its administrators
+    is the contact itself (`contact_name`: the group's title), whoever writes in it.
+    """
     invite = session.exec(select(Invite).where(Invite.code == code)).first()
     if invite is None:
         return InviteOutcome("unknown")
@@ -301,12 +306,13 @@ def redeem_invite(
             role=invite.role,
             user_id=user_id,
             chat_id=chat_id,
-            display_name=display_name,
+            display_name=contact_name or display_name,
             joined_at=now,
         )
         session.add(contact)
     else:
-        contact.role, contact.active, contact.display_name = invite.role, True, display_name
+        contact.role, contact.active = invite.role, True
+        contact.user_id, contact.display_name = user_id, contact_name or display_name
         contact.unreachable_since = None
     session.flush()
     actor = person_actor(user_id, display_name)

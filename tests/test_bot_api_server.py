@@ -475,6 +475,64 @@ async def test_groups(api: Api, server: BotApiServer) -> None:
     assert str(supergroup.id).startswith("-100") and supergroup.state.type == "supergroup"
 
 
+async def test_group_members_and_administrators(api: Api, server: BotApiServer) -> None:
+    lan, minh, thu = server.user(1001, "Lan"), server.user(1002, "Minh"), server.user(1003, "Thu")
+    stranger = server.user(1004, "Lạ")
+    group = server.create_group("Phòng Nội vụ", [lan, minh, thu], admins=[minh])
+
+    def status(user_id: int) -> Any:
+        return api.ok("getChatMember", chat_id=group.id, user_id=user_id)
+
+    owner = await status(lan.id)
+    assert owner == {"status": "creator", "user": lan.to_dict(), "is_anonymous": False}
+    admin = await status(minh.id)
+    assert admin["status"] == "administrator" and admin["can_manage_chat"] is True
+    assert (await status(thu.id)) == {"status": "member", "user": thu.to_dict()}
+    assert (await status(stranger.id))["status"] == "left"
+    assert (await status(server.bot().id))["status"] == "member"
+    group.promote(thu)
+    assert (await status(thu.id))["status"] == "administrator"
+    admins = await api.ok("getChatAdministrators", chat_id=group.id)
+    assert [a["user"]["id"] for a in admins] == [lan.id, minh.id, thu.id]
+    assert await api.error("getChatMember", chat_id=group.id, user_id=999) == (
+        400,
+        "Bad Request: user not found",
+    )
+    assert await api.error("getChatMember", chat_id=-42, user_id=lan.id) == (
+        400,
+        "Bad Request: chat not found",
+    )
+    with pytest.raises(SimError):
+        group.promote(stranger)
+
+
+async def test_privacy_mode_in_groups(api: Api, server: BotApiServer) -> None:
+    bot = server.bot()
+    bot.privacy_mode = True
+    assert (await api.ok("getMe"))["can_read_all_group_messages"] is False
+    lan, minh = server.user(1001, "Lan"), server.user(1002, "Minh")
+    group = server.create_group("Phòng Nội vụ", [lan, minh])
+
+    async def seen() -> list[str]:
+        """The texts of the messages the bot got since the last look."""
+        updates = await api.ok("getUpdates")
+        if updates:
+            await api.ok("getUpdates", offset=updates[-1]["update_id"] + 1)
+        return [u["message"]["text"] for u in updates if "message" in u]
+
+    assert await seen() == []  # only the bot's my_chat_member
+    await lan.send("Chào cả nhà", chat=group)
+    await lan.send("/pending@other_bot", chat=group)
+    await lan.send("/pending", chat=group)
+    await lan.send("/register@DonDoc_Bot abc", chat=group)
+    await lan.send("Nhờ @dondoc_bot nhắc giúp", chat=group)
+    assert await seen() == ["/pending", "/register@DonDoc_Bot abc", "Nhờ @dondoc_bot nhắc giúp"]
+    sent = await api.ok("sendMessage", chat_id=group.id, text="Đã nhận")
+    await minh.reply(sent, "Cảm ơn", chat=group)
+    await minh.send("Không phải trả lời bot", chat=group)
+    assert await seen() == ["Cảm ơn"]
+
+
 # -- files --------------------------------------------------------------------------------
 
 
