@@ -494,43 +494,17 @@ async def _reply_to_request(
     update: Update, context: DondocContext, contact: queries.ContactInfo, period_id: int, text: str
 ) -> None:
     """A plain reply to a request is a report: stored, then the status is asked for."""
-    locale, now = context.locale, context.now()
+    locale = context.locale
     with session_scope(context.engine) as session:
-        owed = queries.assignments_of_agency(session=session, agency_id=contact.agency_id)
-        if len(owed) == 1:
-            only = owed[0]
-            history = queries.report_history(
-                session=session, assignment_id=only.id, period_id=period_id
-            )
-            report = queries.record_report(
-                session=session,
-                assignment_id=only.id,
-                period_id=period_id,
-                contact_id=contact.id,
-                status=history[-1].status if history else None,
-                note=text,
-                now=now,
-                update_id=update.update_id,
-            )
-            queries.set_conversation(
-                session=session,
-                contact_id=contact.id,
-                period_id=period_id,
-                awaiting="status",
-                now=now,
-                assignment_id=only.id,
-                draft_note=text,
-                report_id=report.id,
-            )
-        elif owed:
-            queries.set_conversation(
-                session=session,
-                contact_id=contact.id,
-                period_id=period_id,
-                awaiting="status",
-                now=now,
-                draft_note=text,
-            )
+        owed = queries.record_reply_to_request(
+            session=session,
+            contact_id=contact.id,
+            agency_id=contact.agency_id,
+            period_id=period_id,
+            text=text,
+            now=context.now(),
+            update_id=update.update_id,
+        )
     if len(owed) == 1:
         prompt = say("report.reply_saved", locale, number=owed[0].number)
         await _reply(update, prompt, reply_markup=status_keyboard(owed[0].id, period_id, locale))

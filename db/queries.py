@@ -808,6 +808,51 @@ def record_status_choice(
     return report
 
 
+def record_reply_to_request(
+    *,
+    session: Session,
+    contact_id: int,
+    agency_id: int,
+    period_id: int,
+    text: str,
+    now: datetime,
+    update_id: int | None = None,
+) -> list[AssignmentInfo]:
+    """A plain reply to a request: the agency's tasks, with the reply kept for the status.
+
+    With one task the reply is stored at once as that task's note (keeping the status it
+    had); with several it waits as a draft until the task is chosen. Either way the bot
+    next asks for the status.
+    """
+    owed = assignments_of_agency(session=session, agency_id=agency_id)
+    report_id, assignment_id = None, None
+    if len(owed) == 1:
+        assignment_id = owed[0].id
+        history = report_history(session=session, assignment_id=assignment_id, period_id=period_id)
+        report_id = record_report(
+            session=session,
+            assignment_id=assignment_id,
+            period_id=period_id,
+            contact_id=contact_id,
+            status=history[-1].status if history else None,
+            note=text,
+            now=now,
+            update_id=update_id,
+        ).id
+    if owed:
+        set_conversation(
+            session=session,
+            contact_id=contact_id,
+            period_id=period_id,
+            awaiting="status",
+            now=now,
+            assignment_id=assignment_id,
+            draft_note=text,
+            report_id=report_id,
+        )
+    return owed
+
+
 def clear_conversation(*, session: Session, contact_id: int) -> None:
     """Forget what the bot was waiting for."""
     row = session.get(Conversation, contact_id)
