@@ -931,6 +931,7 @@ def mark_attempt(*, session: Session, message_id: int) -> None:
     row = session.get(OutboundMessage, message_id)
     assert row is not None
     row.attempts += 1
+    row.last_error = None  # until this attempt ends, the row is "in doubt"
 
 
 def mark_sent(

@@ -31,7 +31,7 @@ from bot.compose import (
 )
 from db import queries
 from db.engine import session_scope
-from db.models import MessageKind
+from db.models import MessageKind, Status
 from dondoc.config import Config, DeliverySettings
 from jobs.digest import build_digest, render_html
 
@@ -167,7 +167,7 @@ def compose_owed(
                 session=session, period_id=period.id, assignment_ids=[assignment.id]
             )
             report = reports.get(assignment.id)
-            if report is not None and report.status is not None and report.status.value == "done":
+            if report is not None and report.status is Status.DONE:
                 return []
             return [
                 deadline_message(
