@@ -39,6 +39,8 @@ COMMANDS = {
     "vi": [
         BotCommand("pending", "Nhiệm vụ còn chưa báo cáo"),
         BotCommand("summary", "Tổng hợp tháng (Văn phòng)"),
+        BotCommand("missing", "Đơn vị chưa báo cáo (Văn phòng)"),
+        BotCommand("remind", "Nhắc ngay các đơn vị chưa báo cáo (Văn phòng)"),
         BotCommand("skip", "Bỏ qua ghi chú"),
         BotCommand("register", "Đăng ký bằng mã mời (trong nhóm: quản trị viên nhóm)"),
         BotCommand("help", "Hướng dẫn"),
@@ -46,6 +48,8 @@ COMMANDS = {
     "en": [
         BotCommand("pending", "Tasks not reported yet"),
         BotCommand("summary", "Monthly digest (secretariat)"),
+        BotCommand("missing", "Agencies not reported (secretariat)"),
+        BotCommand("remind", "Nudge them now (secretariat)"),
         BotCommand("skip", "Skip the note"),
         BotCommand("register", "Register with an invite code (in a group: its admins)"),
         BotCommand("help", "Help"),
@@ -113,6 +117,8 @@ def build_application(
     )
     # The secretariat's digest.
     application.add_handler(CommandHandler("summary", handlers.summary))
+    application.add_handler(CommandHandler("missing", handlers.missing))
+    application.add_handler(CommandHandler("remind", handlers.remind))
     # Anything else that looks like a command gets the help.
     application.add_handler(MessageHandler(filters.COMMAND, handlers.unknown_command))
     application.add_error_handler(handlers.on_error)  # type: ignore[arg-type]

@@ -28,6 +28,7 @@ from db.engine import session_scope
 from db.models import Role, Status
 from dondoc.sanitize import clean_note
 from jobs.calendar import parse_month
+from jobs.delivery import deliver_owed
 from jobs.digest import Digest, build_digest, render_html
 from reports import render_file
 
@@ -214,6 +215,50 @@ async def pending(update: Update, context: DondocContext) -> None:
         )
         text = "\n".join([header, "", *task_lines(owed, zone, locale)])
         await _reply(update, text, reply_markup=choice_keyboard(owed, period.id, locale))
+
+
+async def _secretariat_only(update: Update, context: DondocContext) -> queries.ContactInfo | None:
+    """The secretariat (or admin) contact behind the update, or None after a refusal."""
+    contact = _contact(update, context)
+    if contact is None:
+        await _refuse_stranger(update, context)
+        return None
+    if contact.role not in SECRETARIAT_ROLES:
+        log.info("refused a secretariat command to %s of %s", contact.role, contact.agency_code)
+        role = role_label(contact.role, context.locale)
+        await _reply(
+            update,
+            say("refusal.secretariat_only", context.locale, role=role, agency=contact.agency_name),
+        )
+        return None
+    return contact
+
+
+async def missing(update: Update, context: DondocContext) -> None:
+    """`/missing` (secretariat): the agencies that have not reported this month."""
+    if await _secretariat_only(update, context) is not None:
+        await pending(update, context)
+
+
+async def remind(update: Update, context: DondocContext) -> None:
+    """`/remind` (secretariat): nudge every agency that has not reported, now."""
+    contact = await _secretariat_only(update, context)
+    if contact is None:
+        return
+    now = context.now()
+    with session_scope(context.engine) as session:
+        period = queries.current_period(session=session, now=now)
+        reminded = (
+            queries.plan_reminders_now(session=session, period_id=period.id, now=now)
+            if period is not None
+            else 0
+        )
+    if period is None:
+        await _reply(update, say("pending.none_open", context.locale))
+        return
+    if reminded:
+        await deliver_owed(bot=context.bot, engine=context.engine, config=context.config, now=now)
+    await _reply(update, say("remind.done", context.locale, count=reminded, month=period.label))
 
 
 def _paginate(lines: list[str], limit: int = 4000) -> list[str]:

@@ -87,7 +87,7 @@ VI: dict[str, str] = {
     "help.secretariat": (
         "<b>dondoc</b> — theo dõi, đôn đốc, báo cáo tình hình thực hiện nhiệm vụ.\n\n"
         "• /summary — tổng hợp tháng hiện tại; /summary 08/2021 — tổng hợp một tháng.\n"
-        "• /pending — các đơn vị chưa báo cáo.\n"
+        "• /missing (hoặc /pending) — các đơn vị chưa báo cáo; /remind — nhắc họ ngay.\n"
         "• /help — hướng dẫn này."
     ),
     "request.header": (
@@ -114,6 +114,7 @@ VI: dict[str, str] = {
         "🚨 <b>Các đơn vị chưa báo cáo tháng {month}</b> (hạn {due}): {count} đơn vị"
     ),
     "escalation.line": "• {agency}: {count} nhiệm vụ",
+    "remind.done": "Đã gửi {count} tin nhắc tới các đầu mối chưa báo cáo tháng {month}.",
     "escalation.unreachable": " — ⚠️ không liên lạc được đầu mối",
     "contact_lost": (
         "⚠️ <b>Mất liên lạc với đầu mối của {agency}</b>\n"
@@ -223,7 +224,7 @@ EN: dict[str, str] = {
     "help.secretariat": (
         "<b>dondoc</b> — tracking, chasing and reporting the directives' tasks.\n\n"
         "• /summary — this month's digest; /summary 08/2021 — a given month.\n"
-        "• /pending — agencies that have not reported.\n"
+        "• /missing (or /pending) — agencies that have not reported; /remind — nudge them now.\n"
         "• /help — this help."
     ),
     "request.header": (
@@ -247,6 +248,7 @@ EN: dict[str, str] = {
         "🚨 <b>Agencies that have not reported for {month}</b> (due {due}): {count}"
     ),
     "escalation.line": "• {agency}: {count} task(s)",
+    "remind.done": "Sent {count} reminder(s) to the contacts that have not reported for {month}.",
     "escalation.unreachable": " — ⚠️ contact unreachable",
     "contact_lost": (
         "⚠️ <b>Lost contact with {agency}</b>\n"

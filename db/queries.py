@@ -1097,3 +1097,23 @@ def message_states(*, session: Session, keys: list[str]) -> dict[str, tuple[str,
         else:
             states[row.key] = ("owed", None)
     return states
+
+
+def plan_reminders_now(*, session: Session, period_id: int, now: datetime) -> int:
+    """A nudge, due now, to each officer of each agency that still owes a report."""
+    period = session.get(ReportingPeriod, period_id)
+    assert period is not None
+    planned = 0
+    for agency_id in owing_agencies(session=session):
+        if not pending_assignments(session=session, agency_id=agency_id, period_id=period_id):
+            continue
+        for contact in contacts_of_agency(session=session, agency_id=agency_id, role=Role.OFFICER):
+            planned += plan_message(
+                session=session,
+                key=f"remind:{period.month}:{now:%Y%m%dT%H%M}:contact:{contact.id}",
+                kind=MessageKind.NUDGE,
+                contact=contact,
+                period_id=period_id,
+                due_at=now,
+            )
+    return planned

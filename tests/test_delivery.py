@@ -158,3 +158,24 @@ async def test_bad_gateway_answers_are_retried_and_every_request_arrives_once(st
     assert stage.server.stats.given_5xx > 0
     assert first.sent + second.sent == len(officers)
     assert all(requests_received(officer) == 1 for officer in officers)
+
+
+async def test_the_secretariat_sees_who_is_missing_and_nudges_them_at_once(stage: Stage) -> None:
+    secretary = await stage.join(3003, "Hằng", "vp-ubnd", Role.SECRETARIAT)
+    diligent = await stage.join(4701, "Khoa", "cuc-qltt")
+    late = await stage.join(4702, "Lộc", "cong-an-tp")
+    await stage.run_cycle()
+    request = diligent.last_message()
+    await diligent.press(request, button_data(request, "Đã hoàn thành"))
+    await diligent.wait_for_message()
+
+    missing = await secretary.send_and_wait("/missing")
+    done = await secretary.send_and_wait("/remind")
+    refused = await late.send_and_wait("/remind")
+
+    assert "Công an thành phố Hà Nội" in missing["text"]
+    assert "Cục Quản lý thị trường" not in missing["text"]
+    assert "Đã gửi 1 tin nhắc" in done["text"]
+    assert sum("Nhắc báo cáo tháng 08/2021" in t for t in texts(late)) == 1
+    assert not any("Nhắc báo cáo" in t for t in texts(diligent))
+    assert "chỉ dành cho Văn phòng" in refused["text"]
