@@ -116,6 +116,9 @@ def build_application(
         MessageHandler(filters.UpdateType.MESSAGE & NOT_TEXT, handlers.not_text)
     )
     # The secretariat's digest.
+    application.add_handler(
+        MessageHandler(filters.UpdateType.EDITED_MESSAGE & filters.TEXT, handlers.edited_note)
+    )
     application.add_handler(CommandHandler("summary", handlers.summary))
     application.add_handler(CommandHandler("missing", handlers.missing))
     application.add_handler(CommandHandler("remind", handlers.remind))

@@ -502,37 +502,49 @@ async def _note(
     """The note that follows a status button."""
     locale, now = context.locale, context.now()
     with session_scope(context.engine) as session:
-        conversation = queries.get_conversation(session=session, contact_id=contact.id)
-        if (
-            conversation is None
-            or conversation.awaiting != "note"
-            or conversation.assignment_id is None
-        ):
-            assignment = None
-        else:
-            assignment = queries.assignment_by_id(
-                session=session, assignment_id=conversation.assignment_id
-            )
-            history = queries.report_history(
-                session=session,
-                assignment_id=conversation.assignment_id,
-                period_id=conversation.period_id,
-            )
-            queries.record_report(
-                session=session,
-                assignment_id=conversation.assignment_id,
-                period_id=conversation.period_id,
-                contact_id=contact.id,
-                status=history[-1].status if history else None,
-                note=text,
-                now=now,
-                update_id=update.update_id,
-            )
-            queries.clear_conversation(session=session, contact_id=contact.id)
+        assignment = queries.record_note(
+            session=session,
+            contact_id=contact.id,
+            text=text,
+            now=now,
+            update_id=update.update_id,
+            message_id=update.effective_message.message_id if update.effective_message else None,
+        )
     if assignment is None:
         await _reply(update, say("report.not_understood", locale))
     else:
         await _reply(update, say("report.note_saved", locale, number=assignment.number))
+
+
+async def edited_note(update: Update, context: DondocContext) -> None:
+    """An officer edits a message that carried a note: the note is updated, history kept."""
+    message = update.edited_message
+    if message is None or message.text is None:
+        return
+    contact = _contact(update, context)
+    if contact is None or contact.role is not Role.OFFICER:
+        return  # an edit is never a new conversation: nothing to answer
+    limit = context.config.bot.note_max_chars
+    note = clean_note(message.text)
+    if len(message.text) > limit:
+        await _reply(
+            update, say("input.too_long", context.locale, limit=limit, length=len(message.text))
+        )
+        return
+    if not note:
+        await _reply(update, say("input.not_text", context.locale))
+        return
+    with session_scope(context.engine) as session:
+        assignment = queries.record_edited_note(
+            session=session,
+            contact_id=contact.id,
+            message_id=message.message_id,
+            text=note,
+            now=context.now(),
+            update_id=update.update_id,
+        )
+    if assignment is not None:
+        await _reply(update, say("report.note_edited", context.locale, number=assignment.number))
 
 
 async def _reply_to_request(
@@ -549,6 +561,7 @@ async def _reply_to_request(
             text=text,
             now=context.now(),
             update_id=update.update_id,
+            message_id=update.effective_message.message_id if update.effective_message else None,
         )
     if len(owed) == 1:
         prompt = say("report.reply_saved", locale, number=owed[0].number)

@@ -128,6 +128,9 @@ VI: dict[str, str] = {
         "Gửi một ghi chú ngắn (kết quả, khó khăn, đề xuất) hoặc /skip để bỏ qua."
     ),
     "report.note_saved": "Đã lưu ghi chú cho nhiệm vụ {number}. Cảm ơn!",
+    "report.note_edited": (
+        "Đã cập nhật ghi chú nhiệm vụ {number} theo tin nhắn đã sửa (bản cũ vẫn được lưu)."
+    ),
     "report.skipped": "Đã lưu báo cáo nhiệm vụ {number}, không kèm ghi chú.",
     "report.reply_saved": (
         "Đã lưu nội dung trả lời cho nhiệm vụ {number}. Vui lòng chọn tình trạng:"
@@ -262,6 +265,9 @@ EN: dict[str, str] = {
         "Send a short note (results, difficulties, requests) or /skip."
     ),
     "report.note_saved": "Note saved for task {number}. Thank you!",
+    "report.note_edited": (
+        "Note for task {number} updated from your edited message (the old one is kept)."
+    ),
     "report.skipped": "Report for task {number} saved without a note.",
     "report.reply_saved": "Your reply is saved for task {number}. Please choose a status:",
     "report.reply_which_task": "Got it. Which task is this for?",

@@ -172,6 +172,7 @@ class StatusReport(SQLModel, table=True):
     contact_id: int = Field(foreign_key="contact.id")
     reported_at: datetime
     update_id: int | None = None
+    message_id: int | None = Field(default=None, index=True)  # the chat message with the note
 
 
 class OutboundMessage(SQLModel, table=True):

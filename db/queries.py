@@ -669,6 +669,7 @@ def record_report(
     note: str | None,
     now: datetime,
     update_id: int | None = None,
+    message_id: int | None = None,
 ) -> ReportInfo:
     """Add a new version of the report; earlier versions stay as history."""
     report = StatusReport(
@@ -679,6 +680,7 @@ def record_report(
         contact_id=contact_id,
         reported_at=now,
         update_id=update_id,
+        message_id=message_id,
     )
     session.add(report)
     session.flush()
@@ -817,6 +819,7 @@ def record_reply_to_request(
     text: str,
     now: datetime,
     update_id: int | None = None,
+    message_id: int | None = None,
 ) -> list[AssignmentInfo]:
     """A plain reply to a request: the agency's tasks, with the reply kept for the status.
 
@@ -838,6 +841,7 @@ def record_reply_to_request(
             note=text,
             now=now,
             update_id=update_id,
+            message_id=message_id,
         ).id
     if owed:
         set_conversation(
@@ -851,6 +855,79 @@ def record_reply_to_request(
             report_id=report_id,
         )
     return owed
+
+
+def record_note(
+    *,
+    session: Session,
+    contact_id: int,
+    text: str,
+    now: datetime,
+    update_id: int | None = None,
+    message_id: int | None = None,
+) -> AssignmentInfo | None:
+    """The note awaited after a status button, as a new version; None if none was awaited."""
+    row = session.get(Conversation, contact_id)
+    if row is None or row.awaiting != "note" or row.assignment_id is None:
+        return None
+    history = report_history(
+        session=session, assignment_id=row.assignment_id, period_id=row.period_id
+    )
+    record_report(
+        session=session,
+        assignment_id=row.assignment_id,
+        period_id=row.period_id,
+        contact_id=contact_id,
+        status=history[-1].status if history else None,
+        note=text,
+        now=now,
+        update_id=update_id,
+        message_id=message_id,
+    )
+    assignment = assignment_by_id(session=session, assignment_id=row.assignment_id)
+    clear_conversation(session=session, contact_id=contact_id)
+    return assignment
+
+
+def record_edited_note(
+    *,
+    session: Session,
+    contact_id: int,
+    message_id: int,
+    text: str,
+    now: datetime,
+    update_id: int | None = None,
+) -> AssignmentInfo | None:
+    """An edited chat message that carried a note: a new version with the new note.
+
+    The status stays the latest one of that task; the earlier versions stay as history.
+    None if the message carried no note of this contact's agency.
+    """
+    contact = session.get(Contact, contact_id)
+    assert contact is not None
+    original = session.exec(
+        select(StatusReport)
+        .join(Contact, col(Contact.id) == StatusReport.contact_id)
+        .where(StatusReport.message_id == message_id, Contact.chat_id == contact.chat_id)
+        .order_by(col(StatusReport.id).desc())
+    ).first()
+    if original is None:
+        return None
+    history = report_history(
+        session=session, assignment_id=original.assignment_id, period_id=original.period_id
+    )
+    record_report(
+        session=session,
+        assignment_id=original.assignment_id,
+        period_id=original.period_id,
+        contact_id=contact_id,
+        status=history[-1].status if history else None,
+        note=text,
+        now=now,
+        update_id=update_id,
+        message_id=message_id,
+    )
+    return assignment_by_id(session=session, assignment_id=original.assignment_id)
 
 
 def clear_conversation(*, session: Session, contact_id: int) -> None:

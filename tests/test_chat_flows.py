@@ -351,3 +351,22 @@ async def test_a_restart_sends_no_request_twice(stage: Stage) -> None:
     with session_scope(stage.engine) as session:
         rows = session.exec(select(func.count()).select_from(OutboundMessage)).one()
     assert rows == 3
+
+
+async def test_an_edited_note_updates_the_report_and_keeps_the_old_one(stage: Stage) -> None:
+    officer = await stage.join(2050, "Hạnh", "cuc-qltt")
+    request = await request_for(stage, officer)
+    await officer.press(request, button_data(request, "Đang thực hiện"))
+    await officer.wait_for_message()
+    note = await officer.send("Đã kiểm tra 120 cơ sở")
+    await officer.wait_for_message()
+
+    await officer.edit(note, "Đã kiểm tra 150 cơ sở, xử phạt 12 vụ")
+    answer = await officer.wait_for_message()
+
+    assert "Đã cập nhật ghi chú nhiệm vụ 2.5" in answer["text"]
+    reports = stored_reports(stage)
+    assert [(r.status, r.note) for r in reports[-2:]] == [
+        (Status.IN_PROGRESS, "Đã kiểm tra 120 cơ sở"),
+        (Status.IN_PROGRESS, "Đã kiểm tra 150 cơ sở, xử phạt 12 vụ"),
+    ]
