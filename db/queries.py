@@ -810,6 +810,32 @@ def record_status_choice(
     return report
 
 
+def add_note(
+    *,
+    session: Session,
+    assignment_id: int,
+    period_id: int,
+    contact_id: int,
+    note: str,
+    now: datetime,
+    update_id: int | None = None,
+    message_id: int | None = None,
+) -> ReportInfo:
+    """A new version carrying this note and the task's latest status (if it has one)."""
+    history = report_history(session=session, assignment_id=assignment_id, period_id=period_id)
+    return record_report(
+        session=session,
+        assignment_id=assignment_id,
+        period_id=period_id,
+        contact_id=contact_id,
+        status=history[-1].status if history else None,
+        note=note,
+        now=now,
+        update_id=update_id,
+        message_id=message_id,
+    )
+
+
 def record_reply_to_request(
     *,
     session: Session,
@@ -831,13 +857,11 @@ def record_reply_to_request(
     report_id, assignment_id = None, None
     if len(owed) == 1:
         assignment_id = owed[0].id
-        history = report_history(session=session, assignment_id=assignment_id, period_id=period_id)
-        report_id = record_report(
+        report_id = add_note(
             session=session,
             assignment_id=assignment_id,
             period_id=period_id,
             contact_id=contact_id,
-            status=history[-1].status if history else None,
             note=text,
             now=now,
             update_id=update_id,
@@ -870,15 +894,11 @@ def record_note(
     row = session.get(Conversation, contact_id)
     if row is None or row.awaiting != "note" or row.assignment_id is None:
         return None
-    history = report_history(
-        session=session, assignment_id=row.assignment_id, period_id=row.period_id
-    )
-    record_report(
+    add_note(
         session=session,
         assignment_id=row.assignment_id,
         period_id=row.period_id,
         contact_id=contact_id,
-        status=history[-1].status if history else None,
         note=text,
         now=now,
         update_id=update_id,
@@ -913,15 +933,11 @@ def record_edited_note(
     ).first()
     if original is None:
         return None
-    history = report_history(
-        session=session, assignment_id=original.assignment_id, period_id=original.period_id
-    )
-    record_report(
+    add_note(
         session=session,
         assignment_id=original.assignment_id,
         period_id=original.period_id,
         contact_id=contact_id,
-        status=history[-1].status if history else None,
         note=text,
         now=now,
         update_id=update_id,
