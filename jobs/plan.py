@@ -143,19 +143,24 @@ def owed_now(plan: list[Planned], now: datetime) -> list[Planned]:
     ]
 
 
+def open_period(*, session: Session, times: PeriodTimes, now: datetime) -> queries.PeriodInfo:
+    """The month's period with the schedule's times, opened at `now` if it is new."""
+    return queries.ensure_period(
+        session=session,
+        month=times.month,
+        request_at=times.request_at,
+        due_at=times.due_at,
+        digest_at=times.digest_at,
+        now=now,
+    )
+
+
 def plan_owed(*, engine: Engine, config: Config, now: datetime) -> tuple[str, int]:
     """Open this month's period and write a row for every message owed at `now`."""
     times = period_times(month_of(now, config.schedule), config.schedule)
     written = 0
     with session_scope(engine) as session:
-        period = queries.ensure_period(
-            session=session,
-            month=times.month,
-            request_at=times.request_at,
-            due_at=times.due_at,
-            digest_at=times.digest_at,
-            now=now,
-        )
+        period = open_period(session=session, times=times, now=now)
         for item in owed_now(plan_period(session=session, config=config, times=times), now):
             request_key = f"request:{times.month}:contact:{item.contact.id}"
             if item.kind is MessageKind.NUDGE and not queries.sent_before(

@@ -7,7 +7,6 @@ Forged callback data is sent the way a modified client would (`SimUser.press_for
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -18,6 +17,8 @@ from db import queries
 from db.engine import session_scope
 from db.models import AuditEntry, Contact, Role, StatusReport
 from dondoc.stage import Stage
+from jobs.calendar import period_times
+from jobs.plan import open_period
 from tests.test_chat_flows import button_data
 
 STRANGER = "chưa được đăng ký"
@@ -68,14 +69,8 @@ async def cast(stage: Stage) -> Cast:
         queries.revoke_contact(session=session, contact_id=removed.id, now=stage.clock())
         august = queries.current_period(session=session, now=stage.clock())
         assert august is not None
-        july = queries.ensure_period(
-            session=session,
-            month="2021-07",
-            request_at=august.request_at - timedelta(days=31),
-            due_at=august.due_at - timedelta(days=31),
-            digest_at=august.digest_at - timedelta(days=31),
-            now=stage.clock(),
-        )
+        july_times = period_times("2021-07", stage.config.schedule)
+        july = open_period(session=session, times=july_times, now=stage.clock())
         (own, *_) = queries.assignments_of_agency(session=session, agency_id=removed.agency_id)
     await people["stranger"].send_and_wait("/start")
     return Cast(

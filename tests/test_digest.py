@@ -17,6 +17,7 @@ from dondoc.config import ScheduleSettings
 from dondoc.stage import REFERENCE_FILES
 from jobs.calendar import period_times
 from jobs.digest import Digest, build_digest, render_html, render_text, split_messages
+from jobs.plan import open_period
 from tests.conftest import HANOI, hanoi
 
 
@@ -31,17 +32,11 @@ def engine(database_url: str) -> Iterator[Engine]:
     engine.dispose()
 
 
-def open_august(engine: Engine) -> queries.PeriodInfo:
-    times = period_times("2021-08", ScheduleSettings())
+def open_month(engine: Engine, month: str = "2021-08") -> queries.PeriodInfo:
+    """The month's period with the default schedule, opened at its request time."""
+    times = period_times(month, ScheduleSettings())
     with session_scope(engine) as session:
-        return queries.ensure_period(
-            session=session,
-            month=times.month,
-            request_at=times.request_at,
-            due_at=times.due_at,
-            digest_at=times.digest_at,
-            now=times.request_at,
-        )
+        return open_period(session=session, times=times, now=times.request_at)
 
 
 def report(
@@ -89,7 +84,7 @@ def digest_at(engine: Engine, period: queries.PeriodInfo, day: int = 22) -> Dige
 
 
 def test_counts_follow_each_agencys_latest_report(engine: Engine) -> None:
-    period = open_august(engine)
+    period = open_month(engine)
     report(engine, period, "so-khdt", "2.1", Status.BEHIND, "Chưa có số liệu tháng 7")
     report(engine, period, "so-khdt", "2.1", Status.DONE, "Đã gửi báo cáo", when_day=18)
     report(engine, period, "cuc-qltt", "2.5", Status.BLOCKED, "Thiếu kinh phí")
@@ -107,7 +102,7 @@ def test_counts_follow_each_agencys_latest_report(engine: Engine) -> None:
 
 
 def test_the_digest_as_of_an_earlier_time_shows_the_report_of_then(engine: Engine) -> None:
-    period = open_august(engine)
+    period = open_month(engine)
     report(engine, period, "so-khdt", "2.1", Status.BEHIND, "Chưa có số liệu", when_day=17)
     report(engine, period, "so-khdt", "2.1", Status.DONE, "Đã xong", when_day=20)
 
@@ -116,7 +111,7 @@ def test_the_digest_as_of_an_earlier_time_shows_the_report_of_then(engine: Engin
 
 
 def test_a_hostile_note_arrives_as_text(engine: Engine) -> None:
-    period = open_august(engine)
+    period = open_month(engine)
     report(engine, period, "cuc-qltt", "2.5", Status.BLOCKED, "<script>alert(1)</script> & <b>x")
 
     parts = render_html(digest_at(engine, period), zone=HANOI)
@@ -127,7 +122,7 @@ def test_a_hostile_note_arrives_as_text(engine: Engine) -> None:
 
 
 def test_blockers_are_gathered_in_their_own_section(engine: Engine) -> None:
-    period = open_august(engine)
+    period = open_month(engine)
     report(engine, period, "cuc-qltt", "2.5", Status.BLOCKED, "Thiếu kinh phí kiểm nghiệm mẫu")
 
     text = render_text(digest_at(engine, period), zone=HANOI)
@@ -137,7 +132,7 @@ def test_blockers_are_gathered_in_their_own_section(engine: Engine) -> None:
 
 
 def test_every_part_is_under_the_limit_and_no_tag_is_cut(engine: Engine) -> None:
-    period = open_august(engine)
+    period = open_month(engine)
     with session_scope(engine) as session:
         districts = list(
             session.exec(select(Agency.code).where(Agency.kind.in_(["quan", "huyen", "thi-xa"])))

@@ -20,8 +20,6 @@ from sqlmodel import col, select
 from db import queries
 from db.engine import session_scope
 from db.models import Agency, AssignmentRole, Contact, Status, StatusReport, Task
-from dondoc.config import ScheduleSettings
-from jobs.calendar import period_times
 from jobs.digest import (
     AgencyEntry,
     Category,
@@ -34,20 +32,7 @@ from jobs.digest import (
 )
 from reports import FORMATS, render_file
 from tests.conftest import HANOI, REFERENCE_TASK_NUMBERS, hanoi
-from tests.test_digest import engine, report  # noqa: F401  (the seeded database fixture)
-
-
-def open_month(engine: Engine, month: str) -> queries.PeriodInfo:  # noqa: F811
-    times = period_times(month, ScheduleSettings())
-    with session_scope(engine) as session:
-        return queries.ensure_period(
-            session=session,
-            month=times.month,
-            request_at=times.request_at,
-            due_at=times.due_at,
-            digest_at=times.digest_at,
-            now=times.request_at,
-        )
+from tests.test_digest import engine, open_month, report  # noqa: F401  (the seeded database fixture)
 
 
 def set_deadline(engine: Engine, number: str, deadline: date) -> None:  # noqa: F811
