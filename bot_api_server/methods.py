@@ -127,17 +127,24 @@ class BotMethods:
             raise bad_request("chat not found")
         return chat
 
+    def known_chat(self, bot: BotAccount, params: Params) -> ChatState:
+        """The chat ``chat_id`` names, if the bot is in it."""
+        chat_id = params.chat_id()
+        if chat_id is None:
+            raise bad_request("chat_id is empty")
+        if isinstance(chat_id, int) and chat_id > 0 and chat_id in self.world.users:
+            return self.world.private_chat(bot, self.world.users[chat_id])
+        chat = self.world.find_chat(bot, chat_id)
+        if chat is None:
+            raise bad_request("chat not found")
+        return chat
+
     def existing_message(self, bot: BotAccount, params: Params, missing: str) -> Message:
         """The message ``chat_id`` + ``message_id`` name; ``missing`` is the not-found detail."""
         if params.has("inline_message_id"):
             # Inline messages are not simulated; none can exist.
             raise bad_request("MESSAGE_ID_INVALID")
-        chat_id = params.chat_id()
-        if chat_id is None:
-            raise bad_request("chat_id is empty")
-        chat = self.world.find_chat(bot, chat_id)
-        if chat is None:
-            raise bad_request("chat not found")
+        chat = self.known_chat(bot, params)
         if chat.type == "private" and chat.id in bot.blocked:
             raise forbidden("bot was blocked by the user")
         message_id = params.integer("message_id")
@@ -482,12 +489,7 @@ class BotMethods:
 
     async def get_chat(self, bot: BotAccount, params: Params) -> Any:
         """getChat: a ChatFullInfo for a chat the bot knows."""
-        chat_id = params.chat_id()
-        if chat_id is None:
-            raise bad_request("chat_id is empty")
-        chat = self.world.find_chat(bot, chat_id)
-        if chat is None:
-            raise bad_request("chat not found")
+        chat = self.known_chat(bot, params)
         return {
             **chat.info(),
             "accent_color_id": abs(chat.id) % 7,
@@ -500,18 +502,6 @@ class BotMethods:
                 "gifts_from_channels": True,
             },
         }
-
-    def known_chat(self, bot: BotAccount, params: Params) -> ChatState:
-        """The chat ``chat_id`` names, if the bot is in it."""
-        chat_id = params.chat_id()
-        if chat_id is None:
-            raise bad_request("chat_id is empty")
-        if isinstance(chat_id, int) and chat_id > 0 and chat_id in self.world.users:
-            return self.world.private_chat(bot, self.world.users[chat_id])
-        chat = self.world.find_chat(bot, chat_id)
-        if chat is None:
-            raise bad_request("chat not found")
-        return chat
 
     async def get_chat_member(self, bot: BotAccount, params: Params) -> Any:
         """getChatMember: a person's ChatMember object (creator, administrator, member, left)."""
