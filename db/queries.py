@@ -1136,16 +1136,6 @@ def contact_by_id(*, session: Session, contact_id: int) -> ContactInfo | None:
     return _contact_info(*row) if row else None
 
 
-def task_by_id(*, session: Session, task_id: int) -> tuple[Task, str] | None:
-    """A task and its directive's code."""
-    row = session.exec(
-        select(Task, Directive.code)
-        .join(Directive, col(Directive.id) == Task.directive_id)
-        .where(Task.id == task_id)
-    ).first()
-    return (row[0], row[1]) if row else None
-
-
 def assignment_of(*, session: Session, task_id: int, agency_id: int) -> AssignmentInfo | None:
     """An agency's assignment on a task."""
     row = session.exec(
