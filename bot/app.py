@@ -1,7 +1,7 @@
 """The one factory that builds the bot: every handler registered in one place.
 
-`run` (the `dondoc run` command), the demo and the tests all call
-`build_application`; only `run` starts polling for real.
+`run` (the `dondoc run` command), `dondoc cycle`, the demo and the tests all
+call `build_application`, jobs included; only `run` starts polling for real.
 """
 
 from __future__ import annotations
@@ -29,7 +29,8 @@ from bot import handlers
 from bot.context import Clock, DondocContext, Services, system_clock
 from dondoc.config import Config
 from dondoc.redact import redact_in_logs
-from jobs.cycle import CycleResult, run_cycle
+from jobs.cycle import CycleResult, SendOuts
+from jobs.delivery import Pacer
 
 log = logging.getLogger(__name__)
 
@@ -79,9 +80,12 @@ def build_application(
     engine: Engine,
     clock: Clock = system_clock,
     request: BaseRequest | None = None,
-    schedule_jobs: bool = True,
+    pacer: Pacer | None = None,
 ) -> AppType:
-    """The bot with every handler, sharing `engine`, `config` and `clock`."""
+    """The bot with every handler and its scheduled jobs, sharing `engine`, `config`, `clock`.
+
+    `pacer` paces sends under the flood limits (the demo gives one on virtual time).
+    """
     builder = (
         ApplicationBuilder()
         .token(config.require_token())
@@ -95,6 +99,9 @@ def build_application(
     redact_in_logs(config.require_token())
     services = application.bot_data
     services.engine, services.config, services.clock = engine, config, clock
+    services.send_outs = SendOuts(
+        engine=engine, config=config, clock=clock, pacer=pacer or Pacer(config.delivery)
+    )
 
     # Before everything: an update Telegram delivers twice is handled once.
     application.add_handler(TypeHandler(Update, handlers.drop_redelivered_update), group=-1)
@@ -126,8 +133,7 @@ def build_application(
     application.add_handler(MessageHandler(filters.COMMAND, handlers.unknown_command))
     application.add_error_handler(handlers.on_error)  # type: ignore[arg-type]
 
-    if schedule_jobs:
-        _schedule(application)
+    _schedule(application)
     return application
 
 
@@ -138,7 +144,12 @@ async def _post_init(application: AppType) -> None:
 
 
 def _schedule(application: AppType) -> None:
-    """Cron triggers at the schedule's times plus a sweep; the database decides what is owed."""
+    """Cron triggers at the schedule's times plus a sweep; the database decides what is owed.
+
+    The sweep's first run is due at once, so a bot that was down catches up on start.
+    A run however late still runs (once: coalesced), because the rows, not the trigger,
+    say what is owed; and all of them share one send-out at a time (`SendOuts`).
+    """
     job_queue = application.job_queue
     if job_queue is None:
         raise RuntimeError("python-telegram-bot[job-queue] is required")
@@ -156,25 +167,32 @@ def _schedule(application: AppType) -> None:
     for name, trigger in triggers.items():
         for job in job_queue.get_jobs_by_name(name):
             job.schedule_removal()
-        job_queue.run_custom(cycle_job, job_kwargs={"trigger": trigger, "id": name}, name=name)
-    # Catch up at once on start: whatever was owed while the bot was down.
-    job_queue.run_once(cycle_job, when=1, name="cycle:catch-up")
+        job_kwargs: dict[str, Any] = {
+            "trigger": trigger,
+            "id": name,
+            "misfire_grace_time": None,
+            "coalesce": True,
+            "max_instances": 1,
+        }
+        if name == "cycle:sweep":
+            job_kwargs["next_run_time"] = application.bot_data.clock()
+        job_queue.run_custom(cycle_job, job_kwargs=job_kwargs, name=name)
 
 
 async def cycle_job(context: DondocContext) -> None:
-    """Run the reporting cycle at the clock's now."""
-    result = await run_cycle(
-        bot=context.bot, engine=context.engine, config=context.config, now=context.now()
+    """Run the reporting cycle at the clock's now (after the send-out in progress, if any)."""
+    result = await context.bot_data.send_outs.run(context.bot)
+    if result.sent or result.failed or result.unreachable or result.in_doubt:
+        log.info("cycle %s: %s", result.period, describe_result(result))
+
+
+def describe_result(result: CycleResult) -> str:
+    """A send-out's figures in one line, for the log and for `dondoc cycle`."""
+    return (
+        f"{result.sent} sent, {result.skipped} skipped, {result.failed} to retry, "
+        f"{len(result.unreachable)} unreachable, {result.in_doubt} in doubt, "
+        f"{result.claimed_elsewhere} left to another send-out"
     )
-    if result.sent or result.failed or result.unreachable:
-        log.info(
-            "cycle %s: %d sent, %d skipped, %d failed, %d unreachable",
-            result.period,
-            result.sent,
-            result.skipped,
-            result.failed,
-            len(result.unreachable),
-        )
 
 
 def run(config: Config, *, engine: Engine) -> None:
@@ -188,9 +206,8 @@ def run(config: Config, *, engine: Engine) -> None:
 async def send_owed_once(
     config: Config, *, engine: Engine, now: datetime | None = None
 ) -> CycleResult:
-    """One run of the cycle against Telegram, without polling for updates."""
-    application = build_application(config, engine=engine, schedule_jobs=False)
+    """One run of the cycle against Telegram, without polling for updates or starting jobs."""
+    clock = system_clock if now is None else (lambda: now)
+    application = build_application(config, engine=engine, clock=clock)
     async with application:
-        return await run_cycle(
-            bot=application.bot, engine=engine, config=config, now=now or system_clock()
-        )
+        return await application.bot_data.send_outs.run(application.bot)

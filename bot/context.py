@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from dondoc.config import Config
+from jobs.cycle import SendOuts
 
 Clock = Callable[[], datetime]
 
@@ -25,6 +26,7 @@ class Services:
     engine: Engine
     config: Config
     clock: Clock
+    send_outs: SendOuts  # this process's one-at-a-time send-outs
 
 
 class DondocContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], Services]):

@@ -23,12 +23,11 @@ from bot.compose import (
 )
 from bot.context import DondocContext
 from bot.texts import STATUS_ICONS, role_label, say, status_label
-from db import queries
+from db import outbox, queries
 from db.engine import session_scope
 from db.models import Role, Status
 from dondoc.sanitize import clean_note
 from jobs.calendar import parse_month
-from jobs.delivery import deliver_owed
 from jobs.digest import Digest, build_digest, render_html
 from reports import render_file
 
@@ -249,16 +248,20 @@ async def remind(update: Update, context: DondocContext) -> None:
     with session_scope(context.engine) as session:
         period = queries.current_period(session=session, now=now)
         reminded = (
-            queries.plan_reminders_now(session=session, period_id=period.id, now=now)
+            outbox.plan_reminders_now(session=session, period_id=period.id, now=now)
             if period is not None
             else 0
         )
     if period is None:
         await _reply(update, say("pending.none_open", context.locale))
         return
-    if reminded:
-        await deliver_owed(bot=context.bot, engine=context.engine, config=context.config, now=now)
     await _reply(update, say("remind.done", context.locale, count=reminded, month=period.label))
+    if reminded:
+        # Sent by this process's send-out, in the background: a long send-out must not
+        # hold up the updates queued behind this one.
+        context.application.create_task(
+            context.bot_data.send_outs.run(context.bot), update=update, name="remind"
+        )
 
 
 def _paginate(lines: list[str], limit: int = 4000) -> list[str]:
@@ -487,7 +490,7 @@ async def text_message(update: Update, context: DondocContext) -> None:
     replied = message.reply_to_message
     if replied is not None:
         with session_scope(context.engine) as session:
-            request = queries.request_for_message(
+            request = outbox.request_for_message(
                 session=session, chat_id=message.chat_id, telegram_message_id=replied.message_id
             )
         if request is not None and request.period_id is not None:

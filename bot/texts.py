@@ -114,7 +114,7 @@ VI: dict[str, str] = {
         "🚨 <b>Các đơn vị chưa báo cáo tháng {month}</b> (hạn {due}): {count} đơn vị"
     ),
     "escalation.line": "• {agency}: {count} nhiệm vụ",
-    "remind.done": "Đã gửi {count} tin nhắc tới các đầu mối chưa báo cáo tháng {month}.",
+    "remind.done": "Đang gửi {count} tin nhắc tới các đầu mối chưa báo cáo tháng {month}.",
     "escalation.unreachable": " — ⚠️ không liên lạc được đầu mối",
     "contact_lost": (
         "⚠️ <b>Mất liên lạc với đầu mối của {agency}</b>\n"
@@ -251,7 +251,9 @@ EN: dict[str, str] = {
         "🚨 <b>Agencies that have not reported for {month}</b> (due {due}): {count}"
     ),
     "escalation.line": "• {agency}: {count} task(s)",
-    "remind.done": "Sent {count} reminder(s) to the contacts that have not reported for {month}.",
+    "remind.done": (
+        "Sending {count} reminder(s) to the contacts that have not reported for {month}."
+    ),
     "escalation.unreachable": " — ⚠️ contact unreachable",
     "contact_lost": (
         "⚠️ <b>Lost contact with {agency}</b>\n"

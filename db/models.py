@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, Column, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -178,6 +178,8 @@ class StatusReport(SQLModel, table=True):
 class OutboundMessage(SQLModel, table=True):
     """A message the bot owes: written before it is sent, so nothing goes twice."""
 
+    __table_args__ = (Index("ix_outboundmessage_owed", "sent_at", "skipped_reason", "due_at"),)
+
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(unique=True, index=True)  # e.g. "request:2021-08:contact:12"
     kind: MessageKind
@@ -193,6 +195,11 @@ class OutboundMessage(SQLModel, table=True):
     attempts: int = 0
     last_error: str | None = None
     skipped_reason: str | None = None  # no longer useful when its time came (e.g. already reported)
+    # Whoever claims the row first sends it (see db/outbox.py); a claim that outlives its
+    # time-out was left by a dead send-out, and the row is then "in doubt".
+    claimed_by: str | None = None
+    claimed_at: datetime | None = None  # wall-clock time of the claim, whatever the schedule clock
+    in_doubt: bool = False  # a send may have reached Telegram without us knowing: maybe twice
 
 
 class Conversation(SQLModel, table=True):

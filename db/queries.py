@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, or_
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from db.models import (
@@ -23,8 +23,6 @@ from db.models import (
     Conversation,
     Directive,
     Invite,
-    MessageKind,
-    OutboundMessage,
     ReportingPeriod,
     Role,
     Status,
@@ -133,23 +131,6 @@ class ConversationInfo:
     report_id: int | None
 
 
-@dataclass(frozen=True)
-class OutboundInfo:
-    """A message the bot owes and has not sent yet."""
-
-    id: int
-    key: str
-    kind: MessageKind
-    contact_id: int
-    agency_id: int
-    chat_id: int
-    period_id: int | None
-    due_at: datetime
-    attempts: int
-    task_id: int | None = None
-    about_contact_id: int | None = None
-
-
 def _report_info(report: StatusReport, contact: Contact) -> ReportInfo:
     assert report.id is not None
     return ReportInfo(
@@ -159,23 +140,6 @@ def _report_info(report: StatusReport, contact: Contact) -> ReportInfo:
         report.note,
         report.reported_at,
         contact.display_name,
-    )
-
-
-def _outbound_info(message: OutboundMessage, contact: Contact) -> OutboundInfo:
-    assert message.id is not None
-    return OutboundInfo(
-        message.id,
-        message.key,
-        message.kind,
-        message.contact_id,
-        contact.agency_id,
-        message.chat_id,
-        message.period_id,
-        message.due_at,
-        message.attempts,
-        message.task_id,
-        message.about_contact_id,
     )
 
 
@@ -204,6 +168,20 @@ def contact_for_chat(*, session: Session, chat_id: int) -> ContactInfo | None:
         .order_by(col(Contact.id))
     ).first()
     return _contact_info(*row) if row else None
+
+
+def officers_by_agency(*, session: Session) -> dict[int, list[ContactInfo]]:
+    """Every active officer, by agency, in one query (planning reads them all at once)."""
+    rows = session.exec(
+        select(Contact, Agency)
+        .join(Agency, col(Agency.id) == Contact.agency_id)
+        .where(col(Contact.active).is_(True), Contact.role == Role.OFFICER)
+        .order_by(col(Contact.id))
+    )
+    officers: dict[int, list[ContactInfo]] = {}
+    for contact, agency in rows:
+        officers.setdefault(contact.agency_id, []).append(_contact_info(contact, agency))
+    return officers
 
 
 def contacts_of_agency(
@@ -954,7 +932,7 @@ def clear_conversation(*, session: Session, contact_id: int) -> None:
         session.flush()
 
 
-# --- outbound messages ------------------------------------------------------------------------
+# --- who owes what ---------------------------------------------------------------------------
 
 
 def owing_agencies(*, session: Session) -> list[int]:
@@ -969,124 +947,11 @@ def owing_agencies(*, session: Session) -> list[int]:
     return sorted(rows)
 
 
-def plan_message(
-    *,
-    session: Session,
-    key: str,
-    kind: MessageKind,
-    contact: ContactInfo,
-    period_id: int | None,
-    due_at: datetime,
-    task_id: int | None = None,
-    about_contact_id: int | None = None,
-) -> bool:
-    """Write the row for a message the bot owes, unless one with this key exists."""
-    exists = session.exec(select(OutboundMessage.id).where(OutboundMessage.key == key)).first()
-    if exists is not None:
-        return False
-    session.add(
-        OutboundMessage(
-            key=key,
-            kind=kind,
-            contact_id=contact.id,
-            period_id=period_id,
-            chat_id=contact.chat_id,
-            due_at=due_at,
-            task_id=task_id,
-            about_contact_id=about_contact_id,
-        )
-    )
-    session.flush()
-    return True
-
-
-def due_messages(*, session: Session, now: datetime, limit: int = 500) -> list[OutboundInfo]:
-    """Owed messages whose time has come, oldest first, to contacts still reachable."""
-    rows = session.exec(
-        select(OutboundMessage, Contact)
-        .join(Contact, col(Contact.id) == OutboundMessage.contact_id)
-        .where(
-            col(OutboundMessage.sent_at).is_(None),
-            col(OutboundMessage.skipped_reason).is_(None),
-            OutboundMessage.due_at <= now,
-            or_(col(OutboundMessage.retry_at).is_(None), col(OutboundMessage.retry_at) <= now),
-            col(Contact.active).is_(True),
-            col(Contact.unreachable_since).is_(None),
-        )
-        .order_by(col(OutboundMessage.due_at), col(OutboundMessage.id))
-        .limit(limit)
-    )
-    return [_outbound_info(m, c) for m, c in rows]
-
-
-def mark_attempt(*, session: Session, message_id: int) -> None:
-    """Count an attempt before the send, so a crash mid-send is visible afterwards."""
-    row = session.get(OutboundMessage, message_id)
-    assert row is not None
-    row.attempts += 1
-    row.last_error = None  # until this attempt ends, the row is "in doubt"
-
-
-def mark_sent(
-    *, session: Session, message_id: int, telegram_message_id: int, now: datetime
-) -> None:
-    """Record the Telegram message id of a sent message."""
-    row = session.get(OutboundMessage, message_id)
-    assert row is not None
-    row.sent_at, row.telegram_message_id, row.last_error = now, telegram_message_id, None
-
-
-def mark_failed(
-    *, session: Session, message_id: int, error: str, retry_at: datetime | None = None
-) -> None:
-    """Keep the last error of a failed send; it is tried again from `retry_at` on."""
-    row = session.get(OutboundMessage, message_id)
-    assert row is not None
-    row.last_error, row.retry_at = error[:500], retry_at
-
-
-def mark_skipped(*, session: Session, message_id: int, reason: str) -> None:
-    """A message no longer worth sending (e.g. the agency has reported since)."""
-    row = session.get(OutboundMessage, message_id)
-    assert row is not None
-    row.skipped_reason = reason
-
-
 def mark_unreachable(*, session: Session, contact_id: int, now: datetime) -> None:
     """Stop sending to a contact that blocked the bot or whose chat is gone."""
     contact = session.get(Contact, contact_id)
     if contact is not None and contact.unreachable_since is None:
         contact.unreachable_since = now
-
-
-def request_for_message(
-    *, session: Session, chat_id: int, telegram_message_id: int
-) -> OutboundInfo | None:
-    """The request or nudge that a replied-to message was, if it was one."""
-    row = session.exec(
-        select(OutboundMessage, Contact)
-        .join(Contact, col(Contact.id) == OutboundMessage.contact_id)
-        .where(
-            OutboundMessage.chat_id == chat_id,
-            OutboundMessage.telegram_message_id == telegram_message_id,
-            col(OutboundMessage.kind).in_([MessageKind.REQUEST, MessageKind.NUDGE]),
-        )
-    ).first()
-    if row is None:
-        return None
-    return _outbound_info(*row)
-
-
-def sent_count(*, session: Session, kind: MessageKind | None = None) -> int:
-    """How many owed messages have been sent (for progress and tests)."""
-    query = (
-        select(func.count())
-        .select_from(OutboundMessage)
-        .where(col(OutboundMessage.sent_at).is_not(None))
-    )
-    if kind is not None:
-        query = query.where(OutboundMessage.kind == kind)
-    return int(session.exec(query).one())
 
 
 def agencies_not_reported(*, session: Session, period_id: int) -> list[str]:
@@ -1142,61 +1007,3 @@ def assignment_of(*, session: Session, task_id: int, agency_id: int) -> Assignme
         _assignment_query().where(Assignment.task_id == task_id, Assignment.agency_id == agency_id)
     ).first()
     return _assignment_info(*row) if row else None
-
-
-def in_doubt_messages(*, session: Session) -> list[OutboundInfo]:
-    """Messages whose send was started but never confirmed (the process died mid-send)."""
-    rows = session.exec(
-        select(OutboundMessage, Contact)
-        .join(Contact, col(Contact.id) == OutboundMessage.contact_id)
-        .where(
-            col(OutboundMessage.sent_at).is_(None),
-            col(OutboundMessage.skipped_reason).is_(None),
-            OutboundMessage.attempts > 0,
-            col(OutboundMessage.last_error).is_(None),
-        )
-    )
-    return [_outbound_info(m, c) for m, c in rows]
-
-
-def sent_before(*, session: Session, key: str, moment: datetime) -> bool:
-    """Whether the owed message with this key was sent before `moment`."""
-    sent_at = session.exec(
-        select(OutboundMessage.sent_at).where(OutboundMessage.key == key)
-    ).first()
-    return sent_at is not None and sent_at < moment
-
-
-def message_states(*, session: Session, keys: list[str]) -> dict[str, tuple[str, datetime | None]]:
-    """How far each planned message has got: ("sent", when), ("skipped: why", None), …"""
-    states: dict[str, tuple[str, datetime | None]] = {}
-    for row in session.exec(select(OutboundMessage).where(col(OutboundMessage.key).in_(keys))):
-        if row.sent_at is not None:
-            states[row.key] = ("sent", row.sent_at)
-        elif row.skipped_reason:
-            states[row.key] = (f"skipped: {row.skipped_reason}", None)
-        elif row.last_error:
-            states[row.key] = (f"failed: {row.last_error}", row.retry_at)
-        else:
-            states[row.key] = ("owed", None)
-    return states
-
-
-def plan_reminders_now(*, session: Session, period_id: int, now: datetime) -> int:
-    """A nudge, due now, to each officer of each agency that still owes a report."""
-    period = session.get(ReportingPeriod, period_id)
-    assert period is not None
-    planned = 0
-    for agency_id in owing_agencies(session=session):
-        if not pending_assignments(session=session, agency_id=agency_id, period_id=period_id):
-            continue
-        for contact in contacts_of_agency(session=session, agency_id=agency_id, role=Role.OFFICER):
-            planned += plan_message(
-                session=session,
-                key=f"remind:{period.month}:{now:%Y%m%dT%H%M}:contact:{contact.id}",
-                kind=MessageKind.NUDGE,
-                contact=contact,
-                period_id=period_id,
-                due_at=now,
-            )
-    return planned

@@ -18,7 +18,7 @@ import typer
 from rich.console import Console
 from sqlalchemy import Engine
 
-from db import queries
+from db import outbox, queries
 from db.engine import make_engine, session_scope, upgrade_schema
 from db.loading import DataFileError, data_file_kind, load_data, read_data_file
 from db.models import Role
@@ -478,7 +478,7 @@ def schedule(
         times = period_times(month, config.schedule)
         with session_scope(engine) as session:
             plan = plan_period(session=session, config=config, times=times)
-            states = queries.message_states(session=session, keys=[item.key for item in plan])
+            states = outbox.message_states(session=session, keys=[item.key for item in plan])
     zone = config.schedule.zone
     table = Table(title=f"dondoc — {queries.month_label(month)}: {len(plan)} messages planned")
     for column in ("when", "what", "to", "state"):
@@ -509,7 +509,7 @@ def cycle(
     """Send what is owed now (what the scheduler does), then exit."""
     import asyncio
 
-    from bot.app import send_owed_once
+    from bot.app import describe_result, send_owed_once
 
     with _friendly_errors():
         config, engine = _setup(config_path)
@@ -518,10 +518,7 @@ def cycle(
             raise UserError("--at: give the time zone, e.g. 2021-08-16T09:00+07:00")
     configure_logging()
     result = asyncio.run(send_owed_once(config, engine=engine, now=at))
-    out.print(
-        f"{result.period}: {result.sent} sent, {result.skipped} skipped, {result.failed} to retry, "
-        f"{len(result.unreachable)} unreachable, {result.in_doubt} in doubt"
-    )
+    out.print(f"{result.period}: {describe_result(result)}")
 
 
 @app.command("import")

@@ -21,6 +21,7 @@ from pydantic import (
     SecretStr,
     ValidationError,
     field_validator,
+    model_validator,
 )
 
 TOKEN_ENV = "TELEGRAM_BOT_TOKEN"
@@ -96,6 +97,18 @@ class DeliverySettings(_Section):
     group_per_minute: int = Field(default=20, ge=1, le=60)
     concurrency: int = Field(default=8, ge=1, le=64)
     max_retry_after_seconds: int = Field(default=60, ge=1, le=3600)
+    # A claim on a message not renewed for this long was left by a send-out that died
+    # (on another machine: on this one a dead process is noticed at once).
+    claim_timeout_seconds: int = Field(default=600, ge=10, le=86400)
+
+    @model_validator(mode="after")
+    def _claims_outlast_waits(self) -> DeliverySettings:
+        if self.claim_timeout_seconds <= self.max_retry_after_seconds + 60:
+            raise ValueError(
+                "claim_timeout_seconds must exceed max_retry_after_seconds + 60, "
+                "or a send still waiting on Telegram would look abandoned"
+            )
+        return self
 
 
 class InviteSettings(_Section):

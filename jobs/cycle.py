@@ -1,12 +1,17 @@
 """The reporting cycle: decide what is owed at a moment, then send it.
 
-APScheduler calls `run_cycle` at the schedule's times and on a sweep; the
-demo and the tests call it with their own clock. It can run at any time, as
-often as wanted: the database, not the scheduler's memory, decides what is owed.
+APScheduler calls it at the schedule's times and on a sweep, `/remind` after
+planning its nudges, `dondoc cycle` once from cron; the demo and the tests move
+a fake clock. It can run at any time, as often as wanted: the database, not the
+scheduler's memory, decides what is owed, and each row goes to whoever claims it
+first. Within one process `SendOuts` runs one send-out at a time: a trigger that
+comes while one runs folds into a single further run.
 """
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -33,3 +38,48 @@ async def run_cycle(
     month, planned = plan_owed(engine=engine, config=config, now=now)
     sent = await deliver_owed(bot=bot, engine=engine, config=config, now=now, pacer=pacer)
     return CycleResult(**vars(sent), period=month, planned=planned)
+
+
+class SendOuts:
+    """This process's send-outs: one at a time, overlapping triggers coalesced.
+
+    One pacer serves them all, because Telegram's flood limits count per bot, not per
+    send-out.
+    """
+
+    def __init__(
+        self, *, engine: Engine, config: Config, clock: Callable[[], datetime], pacer: Pacer
+    ) -> None:
+        self.engine, self.config, self.clock, self.pacer = engine, config, clock, pacer
+        self._again = False
+        self._current: asyncio.Future[CycleResult] | None = None
+
+    async def run(self, bot: Bot) -> CycleResult:
+        """Run the cycle at the clock's now, after the one in progress if any; its figures."""
+        self._again = True
+        if self._current is None:
+            self._current = asyncio.ensure_future(self._drain(bot))
+        return await asyncio.shield(self._current)
+
+    async def idle(self) -> None:
+        """Wait until no send-out runs."""
+        while self._current is not None:
+            await asyncio.wait({self._current})  # its failure is the job's to report
+
+    async def _drain(self, bot: Bot) -> CycleResult:
+        total = CycleResult()
+        try:
+            while self._again:
+                self._again = False
+                result = await run_cycle(
+                    bot=bot,
+                    engine=self.engine,
+                    config=self.config,
+                    now=self.clock(),
+                    pacer=self.pacer,
+                )
+                total.add(result)
+                total.period, total.planned = result.period, total.planned + result.planned
+            return total
+        finally:
+            self._current = None

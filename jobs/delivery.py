@@ -1,10 +1,16 @@
-"""Sending owed messages under Telegram's flood limits, each at most once per confirmed send.
+"""Sending owed messages under Telegram's flood limits, each row by whoever claims it first.
 
 A `Pacer` hands out send slots: about 30 a second overall, one a second per
 private chat, 20 a minute per group. A 429 holds only the chat it named for its
 `retry_after`, so the rest of a send-out goes on. 5xx and network errors are
 retried with a bounded backoff, then left for a later run (`retry_at`). A 403
 or "chat not found" marks the contact unreachable, and the secretariat is told.
+
+A row is claimed (db/outbox.py) just before it is sent, so concurrent send-outs
+share the rows and never send one twice. A send that may have reached Telegram
+without its answer reaching us (a 5xx, a time-out after the request left, a claim
+left by a dead process) is "in doubt": it is sent again, counted and logged, and
+may arrive twice — the Bot API has no idempotency key.
 """
 
 from __future__ import annotations
@@ -15,8 +21,9 @@ import time
 from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
+import httpx
 from sqlalchemy import Engine
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
@@ -29,9 +36,10 @@ from bot.compose import (
     nudge_message,
     request_message,
 )
-from db import queries
+from db import outbox, queries
 from db.engine import session_scope
 from db.models import MessageKind, Status
+from db.outbox import Claim, OutboundInfo
 from dondoc.config import Config, DeliverySettings
 from jobs.digest import build_digest, render_html
 
@@ -113,13 +121,22 @@ class DeliveryResult:
     skipped: int = 0
     failed: int = 0
     retried_after_429: int = 0
-    in_doubt: int = 0
+    in_doubt: int = 0  # rows that may reach their chat twice (see the module's docstring)
+    claimed_elsewhere: int = 0  # rows another send-out was sending: left to it
     unreachable: list[str] = field(default_factory=list)
 
+    def add(self, other: DeliveryResult) -> None:
+        """Fold another send-out's figures into these."""
+        self.sent += other.sent
+        self.skipped += other.skipped
+        self.failed += other.failed
+        self.retried_after_429 += other.retried_after_429
+        self.in_doubt += other.in_doubt
+        self.claimed_elsewhere += other.claimed_elsewhere
+        self.unreachable.extend(other.unreachable)
 
-def compose_owed(
-    *, engine: Engine, config: Config, message: queries.OutboundInfo
-) -> list[Outgoing]:
+
+def compose_owed(*, engine: Engine, config: Config, message: OutboundInfo) -> list[Outgoing]:
     """The message(s) to send for an owed row, or none if it is no longer useful."""
     zone, locale = config.schedule.zone, config.bot.locale
     with session_scope(engine) as session:
@@ -205,22 +222,55 @@ class _GiveUpForNow(Exception):
     """A transient failure that outlasted this run's retries."""
 
 
-async def _send_one(
-    bot: Bot, pacer: Pacer, chat_id: int, outgoing: Outgoing, result: DeliveryResult
-) -> int:
+def may_have_arrived(exc: NetworkError) -> bool:
+    """Whether a failed call may still have reached Telegram.
+
+    Only a failure to connect (or no free connection) proves the request never left;
+    a 5xx answer or a time-out while waiting for the answer does not.
+    """
+    cause = exc.__cause__
+    return not isinstance(cause, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout)
+
+
+def wall_clock() -> datetime:
+    """The real time: claims are timed by it, whatever clock the schedule runs on."""
+    return datetime.now(UTC)
+
+
+@dataclass
+class _SendOut:
+    """What every row of one send-out shares."""
+
+    bot: Bot
+    engine: Engine
+    config: Config
+    pacer: Pacer
+    now: datetime
+    owner: str
+    result: DeliveryResult
+    wall: Callable[[], datetime] = wall_clock
+
+    @property
+    def claim_timeout(self) -> timedelta:
+        return timedelta(seconds=self.config.delivery.claim_timeout_seconds)
+
+
+async def _send_one(send: _SendOut, message: OutboundInfo, outgoing: Outgoing) -> int:
     """Send one message, honouring 429s and retrying transient errors; its Telegram id."""
+    pacer, chat_id = send.pacer, message.chat_id
     network_failures = 0
     retry_rounds = 0
+    doubted = False
     while True:
         await pacer.wait_turn(chat_id)
         try:
-            sent = await bot.send_message(
+            sent = await send.bot.send_message(
                 chat_id=chat_id, text=outgoing.text, parse_mode="HTML", reply_markup=outgoing.markup
             )
             return sent.message_id
         except RetryAfter as exc:
             retry_rounds += 1
-            result.retried_after_429 += 1
+            send.result.retried_after_429 += 1
             delay = exc.retry_after
             seconds = delay.total_seconds() if isinstance(delay, timedelta) else float(delay)
             if (
@@ -235,112 +285,146 @@ async def _send_one(
             if "chat not found" in exc.message.lower():
                 raise _Unreachable(exc.message) from exc
             raise
-        except (NetworkError, TelegramError) as exc:  # 5xx answers and connection failures
+        except NetworkError as exc:  # 5xx answers, time-outs and connection failures
+            network_failures += 1
+            if may_have_arrived(exc) and not doubted:
+                doubted = True
+                send.result.in_doubt += 1
+                log.warning("%s: in doubt, may have arrived: %s", message.key, exc)
+                with session_scope(send.engine) as session:
+                    outbox.mark_in_doubt(session=session, message_id=message.id)
+            if network_failures >= NETWORK_RETRIES:
+                raise _GiveUpForNow(str(exc)) from exc
+            await pacer.sleep(NETWORK_BACKOFF_SECONDS * 2 ** (network_failures - 1))
+        except TelegramError as exc:
             network_failures += 1
             if network_failures >= NETWORK_RETRIES:
                 raise _GiveUpForNow(str(exc)) from exc
             await pacer.sleep(NETWORK_BACKOFF_SECONDS * 2 ** (network_failures - 1))
+        # Still ours: a claim renewed before each retry never looks abandoned.
+        with session_scope(send.engine) as session:
+            outbox.renew_claim(
+                session=session, message_id=message.id, owner=send.owner, at=send.wall()
+            )
 
 
-async def _deliver_row(
-    bot: Bot,
-    engine: Engine,
-    config: Config,
-    pacer: Pacer,
-    message: queries.OutboundInfo,
-    now: datetime,
-    result: DeliveryResult,
-) -> None:
-    """Compose, send and record one owed row."""
-    parts = compose_owed(engine=engine, config=config, message=message)
-    if not parts:
-        with session_scope(engine) as session:
-            queries.mark_skipped(session=session, message_id=message.id, reason="no longer owed")
-        result.skipped += 1
+def _claim(send: _SendOut, message: OutboundInfo) -> bool:
+    """Claim the row for this send-out; False if another one has it."""
+    with session_scope(send.engine) as session:
+        outcome = outbox.claim(
+            session=session,
+            message_id=message.id,
+            owner=send.owner,
+            at=send.wall(),
+            stale_before=send.wall() - send.claim_timeout,
+        )
+    if outcome is Claim.LOST:
+        send.result.claimed_elsewhere += 1
+        return False
+    if outcome is Claim.TAKEN_OVER:
+        # Its sender died after claiming it: it may have reached the chat already.
+        send.result.in_doubt += 1
+        log.warning("%s: in doubt after an interrupted send; sending it again", message.key)
+    return True
+
+
+def _lost_contact(send: _SendOut, message: OutboundInfo, error: str) -> None:
+    """The chat is gone: stop writing to it and tell the secretariat once."""
+    log.warning("%s: contact unreachable: %s", message.key, error)
+    with session_scope(send.engine) as session:
+        outbox.mark_failed(session=session, message_id=message.id, error=f"unreachable: {error}")
+        queries.mark_unreachable(session=session, contact_id=message.contact_id, now=send.now)
+        for secretary in queries.secretariat_contacts(session=session):
+            if secretary.id != message.contact_id:
+                outbox.plan_message(
+                    session=session,
+                    key=f"contact_lost:{message.contact_id}:contact:{secretary.id}",
+                    kind=MessageKind.CONTACT_LOST,
+                    contact=secretary,
+                    period_id=message.period_id,
+                    due_at=send.now,
+                    about_contact_id=message.contact_id,
+                )
+    send.result.unreachable.append(message.key)
+
+
+async def _deliver_row(send: _SendOut, message: OutboundInfo) -> None:
+    """Claim, compose, send and record one owed row."""
+    if not _claim(send, message):
         return
-    with session_scope(engine) as session:
-        queries.mark_attempt(session=session, message_id=message.id)
+    parts = compose_owed(engine=send.engine, config=send.config, message=message)
+    if not parts:
+        with session_scope(send.engine) as session:
+            outbox.mark_skipped(session=session, message_id=message.id, reason="no longer owed")
+        send.result.skipped += 1
+        return
     try:
         first_id = None
         for part in parts:
-            telegram_id = await _send_one(bot, pacer, message.chat_id, part, result)
+            telegram_id = await _send_one(send, message, part)
             first_id = first_id or telegram_id
     except _Unreachable as exc:
-        log.warning("%s: contact unreachable: %s", message.key, exc)
-        with session_scope(engine) as session:
-            queries.mark_failed(session=session, message_id=message.id, error=f"unreachable: {exc}")
-            queries.mark_unreachable(session=session, contact_id=message.contact_id, now=now)
-            for secretary in queries.secretariat_contacts(session=session):
-                if secretary.id != message.contact_id:
-                    queries.plan_message(
-                        session=session,
-                        key=f"contact_lost:{message.contact_id}:contact:{secretary.id}",
-                        kind=MessageKind.CONTACT_LOST,
-                        contact=secretary,
-                        period_id=message.period_id,
-                        due_at=now,
-                        about_contact_id=message.contact_id,
-                    )
-        result.unreachable.append(message.key)
+        _lost_contact(send, message, str(exc))
         return
     except (_GiveUpForNow, BadRequest) as exc:
         log.warning("%s: not sent, will retry later: %s", message.key, exc)
-        with session_scope(engine) as session:
-            queries.mark_failed(
-                session=session, message_id=message.id, error=str(exc), retry_at=now + RETRY_LATER
+        with session_scope(send.engine) as session:
+            outbox.mark_failed(
+                session=session,
+                message_id=message.id,
+                error=str(exc),
+                retry_at=send.now + RETRY_LATER,
             )
-        result.failed += 1
+        send.result.failed += 1
         return
     assert first_id is not None
-    with session_scope(engine) as session:
-        queries.mark_sent(
-            session=session, message_id=message.id, telegram_message_id=first_id, now=now
+    with session_scope(send.engine) as session:
+        outbox.mark_sent(
+            session=session, message_id=message.id, telegram_message_id=first_id, now=send.now
         )
-    result.sent += 1
+    send.result.sent += 1
 
 
-async def _worker(
-    queue: asyncio.Queue[queries.OutboundInfo],
-    bot: Bot,
-    engine: Engine,
-    config: Config,
-    pacer: Pacer,
-    now: datetime,
-    result: DeliveryResult,
-) -> None:
+async def _worker(send: _SendOut, queue: asyncio.Queue[OutboundInfo]) -> None:
     """Take owed rows off the queue until it is empty."""
     while not queue.empty():
-        message = queue.get_nowait()
-        await _deliver_row(bot, engine, config, pacer, message, now, result)
+        await _deliver_row(send, queue.get_nowait())
 
 
 async def deliver_owed(
-    *, bot: Bot, engine: Engine, config: Config, now: datetime, pacer: Pacer | None = None
+    *,
+    bot: Bot,
+    engine: Engine,
+    config: Config,
+    now: datetime,
+    pacer: Pacer | None = None,
+    owner: str | None = None,
+    wall: Callable[[], datetime] = wall_clock,
 ) -> DeliveryResult:
-    """Send every owed message whose time has come, several at once under the flood limits."""
-    pacer = pacer or Pacer(config.delivery)
-    result = DeliveryResult()
-    with session_scope(engine) as session:
-        doubtful = queries.in_doubt_messages(session=session)
-    if doubtful:
-        # The process died between writing "sending" and storing Telegram's answer.
-        result.in_doubt = len(doubtful)
-        log.warning(
-            "%d message(s) in doubt after an interruption; sending them again", len(doubtful)
-        )
+    """Send every owed row whose time has come and that this send-out claims first."""
+    send = _SendOut(
+        bot=bot,
+        engine=engine,
+        config=config,
+        pacer=pacer or Pacer(config.delivery),
+        now=now,
+        owner=owner or outbox.this_sender(),
+        result=DeliveryResult(),
+        wall=wall,
+    )
+    tried: set[int] = set()
     while True:
         with session_scope(engine) as session:
-            batch = queries.due_messages(session=session, now=now)
-        if not batch:
-            return result
-        queue: asyncio.Queue[queries.OutboundInfo] = asyncio.Queue()
-        for message in batch:
+            batch = outbox.due_messages(
+                session=session, now=now, stale_before=wall() - send.claim_timeout
+            )
+        fresh = [message for message in batch if message.id not in tried]
+        if not fresh:
+            # Rows written during the send-out (lost-contact notices) went in a later
+            # round; failures wait for `retry_at`; rows another send-out holds are its own.
+            return send.result
+        tried.update(message.id for message in fresh)
+        queue: asyncio.Queue[OutboundInfo] = asyncio.Queue()
+        for message in fresh:
             queue.put_nowait(message)
-
-        workers = [
-            _worker(queue, bot, engine, config, pacer, now, result)
-            for _ in range(config.delivery.concurrency)
-        ]
-        await asyncio.gather(*workers)
-        # Rows written during the send-out (lost-contact notices) go in the next round;
-        # failures wait for `retry_at`, so the loop ends.
+        await asyncio.gather(*(_worker(send, queue) for _ in range(config.delivery.concurrency)))

@@ -3,8 +3,8 @@
 `plan_period` lists every message of a month's cycle (requests, nudges, deadline
 reminders, the escalation and the digest) with its due time, whether or not its
 time has come. `owed_now` keeps those due at `now` that are still useful, and
-`plan_owed` writes them as outbound rows (unique on their key, so running it
-again writes nothing twice).
+`plan_owed` writes them as outbound rows (unique on their key, inserted or
+ignored, so running it again — or in two processes at once — writes each once).
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ from datetime import datetime
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from db import queries
+from db import outbox, queries
 from db.engine import session_scope
-from db.models import Directive, MessageKind, Role, Task
+from db.models import Directive, MessageKind, Task
 from dondoc.config import Config
 from jobs.calendar import (
     PeriodTimes,
@@ -60,11 +60,9 @@ def plan_period(*, session: Session, config: Config, times: PeriodTimes) -> list
     """Every message of the month's cycle, in due order."""
     schedule = config.schedule
     plan: list[Planned] = []
+    officers = queries.officers_by_agency(session=session)
     for agency_id in queries.owing_agencies(session=session):
-        officers = queries.contacts_of_agency(
-            session=session, agency_id=agency_id, role=Role.OFFICER
-        )
-        for contact in officers:
+        for contact in officers.get(agency_id, []):
             plan.append(
                 Planned(
                     f"request:{times.month}:contact:{contact.id}",
@@ -87,9 +85,7 @@ def plan_period(*, session: Session, config: Config, times: PeriodTimes) -> list
     for task in _deadline_tasks(session, start, end, config):
         assert task.id is not None and task.deadline is not None
         for agency_id in queries.agencies_of_task(session=session, task_id=task.id):
-            for contact in queries.contacts_of_agency(
-                session=session, agency_id=agency_id, role=Role.OFFICER
-            ):
+            for contact in officers.get(agency_id, []):
                 plan.append(
                     Planned(
                         f"deadline:{task.id}:contact:{contact.id}",
@@ -163,11 +159,11 @@ def plan_owed(*, engine: Engine, config: Config, now: datetime) -> tuple[str, in
         period = open_period(session=session, times=times, now=now)
         for item in owed_now(plan_period(session=session, config=config, times=times), now):
             request_key = f"request:{times.month}:contact:{item.contact.id}"
-            if item.kind is MessageKind.NUDGE and not queries.sent_before(
+            if item.kind is MessageKind.NUDGE and not outbox.sent_before(
                 session=session, key=request_key, moment=item.due_at
             ):
                 continue  # the request went out late (after downtime): this nudge adds nothing
-            written += queries.plan_message(
+            written += outbox.plan_message(
                 session=session,
                 key=item.key,
                 kind=item.kind,
