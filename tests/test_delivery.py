@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from sqlmodel import select
 
-from db import outbox, queries
+from db import outbox
 from db.engine import session_scope
 from db.models import Contact, MessageKind, OutboundMessage, Role, Task
 from dondoc.stage import Stage
