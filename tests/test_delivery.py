@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import httpx
 from sqlmodel import select
+from telegram.error import NetworkError, TimedOut
 
 from db import outbox
 from db.engine import session_scope
 from db.models import Contact, MessageKind, OutboundMessage, Role, Task
 from dondoc.stage import Stage
+from jobs.delivery import may_have_arrived
 from tests.conftest import hanoi
 from tests.test_chat_flows import button_data
 
@@ -182,3 +185,37 @@ async def test_the_secretariat_sees_who_is_missing_and_nudges_them_at_once(stage
     assert sum("Nhắc báo cáo tháng 08/2021" in t for t in texts(late)) == 1
     assert not any("Nhắc báo cáo" in t for t in texts(diligent))
     assert "chỉ dành cho Văn phòng" in refused["text"]
+
+
+async def test_a_bad_gateway_after_delivery_is_counted_in_doubt_and_nothing_is_lost(
+    stage: Stage,
+) -> None:
+    codes = ["so-khdt", "so-y-te", "cuc-qltt", "cong-an-tp", "bo-tu-lenh-thu-do", "so-gddt"]
+    officers = [await stage.join(4900 + i, f"Cán bộ {i}", code) for i, code in enumerate(codes)]
+    faults = stage.server.faults
+    faults.seed, faults.methods, faults.rate_5xx_after = 5, {"sendMessage"}, 0.5
+
+    first = await stage.run_cycle()
+    faults.rate_5xx_after = 0.0
+    stage.clock.advance(timedelta(minutes=10))
+    second = await stage.run_cycle()
+
+    received = {officer.id: requests_received(officer) for officer in officers}
+    twice = {chat for chat, count in received.items() if count > 1}
+    with session_scope(stage.engine) as session:
+        doubted = session.exec(select(OutboundMessage).where(OutboundMessage.in_doubt)).all()
+    assert min(received.values()) == 1  # none lost
+    assert twice  # Telegram had them, the bot could not know
+    assert first.in_doubt + second.in_doubt == len(doubted)
+    assert twice <= {row.chat_id for row in doubted}  # only a row in doubt may repeat
+
+
+def test_only_a_failure_to_connect_proves_a_message_never_left() -> None:
+    refused = NetworkError("httpx.ConnectError: refused")
+    refused.__cause__ = httpx.ConnectError("refused")
+    read_timeout = TimedOut()
+    read_timeout.__cause__ = httpx.ReadTimeout("slow")
+
+    assert not may_have_arrived(refused)
+    assert may_have_arrived(read_timeout)
+    assert may_have_arrived(NetworkError("Bad Gateway"))  # a 502 answer
