@@ -25,7 +25,7 @@ from .faults import Faults, FloodLimits, Stats
 from .methods import BotMethods
 from .params import read_params
 from .sim_http import add_sim_routes
-from .state import BotAccount, Clock, UserRecord, World
+from .state import WAIT_SECONDS, BotAccount, Clock, UserRecord, World
 from .users import SimGroup, SimUser
 
 
@@ -219,7 +219,9 @@ class BotApiServer:
         )
         return SimGroup(self.world, chat, target)
 
-    async def wait_until(self, predicate: Callable[[], bool], timeout: float = 5.0) -> None:
+    async def wait_until(
+        self, predicate: Callable[[], bool], timeout: float = WAIT_SECONDS
+    ) -> None:
         """Wait (event-driven) until ``predicate()`` holds; TimeoutError otherwise."""
         if not await self.world.signal.wait_until(predicate, timeout):
             raise TimeoutError(f"condition not met within {timeout}s")

@@ -44,6 +44,11 @@ ADMIN_RIGHTS: dict[str, bool] = {
 }
 
 
+# How long a simulated user or a test waits for the bot before giving up: the bound of an
+# event-driven wait, not a pause, so it is generous enough for a loaded 2-core machine.
+WAIT_SECONDS = 30.0
+
+
 class Signal:
     """Wakes every waiter when the world changes; waiters re-check their own condition."""
 

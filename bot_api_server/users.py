@@ -19,7 +19,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from .markup import Markup, find_button_by_text, find_callback_button
-from .state import BotAccount, ChatState, Message, SimError, UserRecord, World
+from .state import WAIT_SECONDS, BotAccount, ChatState, Message, SimError, UserRecord, World
 
 if TYPE_CHECKING:
     from .server import BotApiServer
@@ -146,7 +146,7 @@ class SimGroup(_ChatReader):
         self,
         predicate: MessagePredicate | None = None,
         *,
-        timeout: float = 5.0,
+        timeout: float = WAIT_SECONDS,
         after: MessageRef | None = None,
     ) -> Message:
         """First bot message in the group after ``after`` (watermark or message) matching."""
@@ -364,7 +364,7 @@ class SimUser(_ChatReader):
         self,
         predicate: MessagePredicate | None = None,
         *,
-        timeout: float = 5.0,
+        timeout: float = WAIT_SECONDS,
         after: MessageRef | None = None,
         chat: ChatRef = None,
     ) -> Message:
@@ -383,7 +383,7 @@ class SimUser(_ChatReader):
         text: str,
         predicate: MessagePredicate | None = None,
         *,
-        timeout: float = 5.0,
+        timeout: float = WAIT_SECONDS,
         reply_to: MessageRef | None = None,
         chat: ChatRef = None,
     ) -> Message:
@@ -396,7 +396,7 @@ class SimUser(_ChatReader):
         message: MessageRef,
         predicate: MessagePredicate | None = None,
         *,
-        timeout: float = 5.0,
+        timeout: float = WAIT_SECONDS,
         chat: ChatRef = None,
     ) -> Message:
         """Wait until the bot edits ``message`` so that ``predicate`` holds; return it.
@@ -433,7 +433,7 @@ class SimUser(_ChatReader):
         ]
 
     async def wait_for_callback_answer(
-        self, query_id: str, *, timeout: float = 5.0
+        self, query_id: str, *, timeout: float = WAIT_SECONDS
     ) -> dict[str, Any]:
         """Wait until the bot answers callback query ``query_id``; return the answer."""
         record = self.bot.callback_queries.get(query_id)
@@ -450,7 +450,7 @@ class SimUser(_ChatReader):
         callback_data: str | None = None,
         *,
         text: str | None = None,
-        timeout: float = 5.0,
+        timeout: float = WAIT_SECONDS,
     ) -> dict[str, Any]:
         """Press a button and return the bot's answerCallbackQuery answer."""
         query_id = await self.press(message, callback_data, text=text)

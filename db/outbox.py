@@ -20,10 +20,10 @@ from datetime import datetime
 from enum import StrEnum
 from functools import lru_cache
 
-from sqlalchemy import ColumnElement, Insert, and_, func, or_, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import ColumnElement, and_, func, or_, update
 from sqlmodel import Session, col, select
 
+from db.engine import insert_or_ignore
 from db.models import Contact, MessageKind, OutboundMessage, ReportingPeriod, Role
 from db.queries import ContactInfo, contacts_of_agency, owing_agencies, pending_assignments
 
@@ -160,22 +160,6 @@ def renew_claim(*, session: Session, message_id: int, owner: str, at: datetime) 
 # --- planning --------------------------------------------------------------------------------
 
 
-def _insert_or_ignore(session: Session, values: dict[str, object]) -> bool:
-    """Insert an outbound row unless its key exists; True if this call wrote it."""
-    dialect = session.get_bind().dialect.name
-    statement: Insert
-    if dialect == "postgresql":
-        statement = postgresql.insert(OutboundMessage).on_conflict_do_nothing(
-            index_elements=["key"]
-        )
-    elif dialect == "sqlite":
-        statement = sqlite.insert(OutboundMessage).on_conflict_do_nothing(index_elements=["key"])
-    else:  # pragma: no cover - only SQLite and PostgreSQL are supported
-        raise RuntimeError(f"unsupported database: {dialect}")
-    result = session.connection().execute(statement.values(**values))
-    return result.rowcount == 1
-
-
 def plan_message(
     *,
     session: Session,
@@ -188,8 +172,9 @@ def plan_message(
     about_contact_id: int | None = None,
 ) -> bool:
     """Write the row for a message the bot owes, unless one with this key exists."""
-    return _insert_or_ignore(
+    return insert_or_ignore(
         session,
+        OutboundMessage,
         {
             "key": key,
             "kind": kind,
@@ -202,6 +187,7 @@ def plan_message(
             "attempts": 0,
             "in_doubt": False,
         },
+        unique=["key"],
     )
 
 

@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from db.engine import insert_or_ignore
 from db.models import (
     Agency,
     Assignment,
@@ -538,14 +539,20 @@ def ensure_period(
     digest_at: datetime,
     now: datetime,
 ) -> PeriodInfo:
-    """The period for `month`, opened now if it did not exist."""
-    row = session.exec(select(ReportingPeriod).where(ReportingPeriod.month == month)).first()
-    if row is None:
-        row = ReportingPeriod(
-            month=month, request_at=request_at, due_at=due_at, digest_at=digest_at, opened_at=now
-        )
-        session.add(row)
-        session.flush()
+    """The period for `month`, opened now if it did not exist (by one caller of any number)."""
+    insert_or_ignore(
+        session,
+        ReportingPeriod,
+        {
+            "month": month,
+            "request_at": request_at,
+            "due_at": due_at,
+            "digest_at": digest_at,
+            "opened_at": now,
+        },
+        unique=["month"],
+    )
+    row = session.exec(select(ReportingPeriod).where(ReportingPeriod.month == month)).one()
     return _period_info(row)
 
 

@@ -1,46 +1,30 @@
 """The bot killed (SIGKILL) during a burst of replies: every acknowledged reply is stored.
 
 The bot runs as a real `dondoc run` process polling the local Bot API server; officers
-press their status buttons all at once, and the process is killed while the answers are
-still coming. A reply counts as acknowledged when the bot answered its button press.
+ask for what they owe (`/pending`), press their status buttons all at once, and the
+process is killed while the answers are still coming. A reply counts as acknowledged
+when the bot answered its button press. The bot runs on the real clock: a period of
+August 2021 is open, and whichever period is current when the test runs, `/pending`
+offers its buttons, so the test holds on any date.
 """
 
 from __future__ import annotations
 
-import asyncio
-import os
-import sys
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 from sqlmodel import col, select
 
-from bot_api_server import BotApiServer, SimUser
+from bot_api_server import BotApiServer
 from db.engine import make_engine, session_scope
-from db.models import Contact, ReportingPeriod, StatusReport
+from db.models import Contact, StatusReport
 from dondoc.config import ScheduleSettings
 from dondoc.fanout import FANOUT_TOKEN, FIRST_USER_ID, seed_fanout
-from jobs.calendar import month_of
+from jobs.calendar import period_times
+from jobs.plan import open_period
+from tests.processes import PINNED_AT, dondoc, write_config
 
 OFFICERS = 60
-
-
-def open_this_month(database: Path) -> None:
-    """A period for the real current month, opened yesterday, so the running bot uses it."""
-    now = datetime.now(UTC)
-    engine = make_engine(f"sqlite:///{database}")
-    with session_scope(engine) as session:
-        session.add(
-            ReportingPeriod(
-                month=month_of(now, ScheduleSettings()),
-                request_at=now - timedelta(days=1),
-                due_at=now + timedelta(days=5),
-                digest_at=now + timedelta(days=7),
-                opened_at=now - timedelta(days=1),
-            )
-        )
-    engine.dispose()
 
 
 def stored_reporters(database: Path) -> set[int]:
@@ -58,57 +42,41 @@ async def test_every_acknowledged_reply_survives_a_sigkill(tmp_path: Path) -> No
     async with BotApiServer() as server:
         server.add_bot(FANOUT_TOKEN)
         database = tmp_path / "burst.db"
-        (await seed_fanout(server, database, OFFICERS)).dispose()
-        open_this_month(database)
-        config = tmp_path / "config.toml"
-        config.write_text(
-            f'[bot]\napi_base_url = "{server.base_url}"\npoll_timeout_seconds = 1\n\n'
-            "[delivery]\noverall_per_second = 500\n",
-            encoding="utf-8",
-        )
-        bot = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "dondoc.cli",
-            "run",
-            "--config",
-            str(config),
-            env={
-                **os.environ,
-                "TELEGRAM_BOT_TOKEN": FANOUT_TOKEN,
-                "DATABASE_URL": f"sqlite:///{database}",
-            },
-            cwd=tmp_path,
-            stdout=asyncio.subprocess.DEVNULL,
-            stderr=asyncio.subprocess.PIPE,
-        )
+        engine = await seed_fanout(server, database, OFFICERS)
+        with session_scope(engine) as session:
+            times = period_times("2021-08", ScheduleSettings())
+            open_period(session=session, times=times, now=datetime.fromisoformat(PINNED_AT))
+        engine.dispose()
+        config = write_config(tmp_path, server.base_url, per_second=500)
         officers = [server.user(FIRST_USER_ID + n) for n in range(OFFICERS)]
 
-        # On start the bot catches up: every officer gets this month's request.
-        def request_of(officer: SimUser) -> dict[str, Any] | None:
-            return next((m for m in officer.messages() if "reply_markup" in m), None)
+        async with dondoc("run", config=config, database=database, name="run") as bot:
+            buttons = {}
+            for officer in officers:
+                mark = officer.mark()
+                await officer.send("/pending")
+                buttons[officer.id] = await officer.wait_for_message(
+                    lambda m: "reply_markup" in m, after=mark, timeout=60
+                )
+            presses = {}
+            for officer in officers:
+                done = buttons[officer.id]["reply_markup"]["inline_keyboard"][0][0]
+                presses[await officer.press(buttons[officer.id], done["callback_data"])] = (
+                    officer.id
+                )
 
-        await server.wait_until(lambda: all(request_of(o) for o in officers), timeout=60)
+            def acknowledged() -> set[int]:
+                answered = set()
+                for query_id, user_id in presses.items():
+                    answer = server.user(user_id).callback_query(query_id)
+                    if answer is not None and answer.get("text") == "Đã ghi nhận":
+                        answered.add(user_id)
+                return answered
 
-        presses = {}
-        for officer in officers:
-            request = request_of(officer)
-            assert request is not None
-            done = request["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
-            presses[await officer.press(request, done)] = officer.id
-
-        def acknowledged() -> set[int]:
-            answered = set()
-            for query_id, user_id in presses.items():
-                answer = server.user(user_id).callback_query(query_id)
-                if answer is not None and answer.get("text") == "Đã ghi nhận":
-                    answered.add(user_id)
-            return answered
-
-        await server.wait_until(lambda: len(acknowledged()) >= OFFICERS // 3, timeout=60)
-        bot.kill()  # SIGKILL in the middle of the burst
-        await bot.wait()
-        acked = acknowledged()
+            await server.wait_until(lambda: len(acknowledged()) >= OFFICERS // 3, timeout=60)
+            bot.process.kill()  # SIGKILL in the middle of the burst
+            await bot.process.wait()
+            acked = acknowledged()
 
     assert len(acked) >= OFFICERS // 3
     assert acked <= stored_reporters(database)
