@@ -6,7 +6,9 @@ call `build_application`, jobs included; only `run` starts polling for real.
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import signal
 from datetime import datetime
 from typing import Any
 
@@ -138,7 +140,8 @@ def build_application(
 
 
 async def _post_init(application: AppType) -> None:
-    """Publish the command menu in the configured language."""
+    """When `run` starts: stop cleanly on signals, publish the command menu."""
+    _stop_on_signals(application)
     locale = application.bot_data.config.bot.locale
     await application.bot.set_my_commands(COMMANDS.get(locale, COMMANDS["vi"]))
 
@@ -196,11 +199,28 @@ def describe_result(result: CycleResult) -> str:
 
 
 def run(config: Config, *, engine: Engine) -> None:
-    """Poll Telegram until interrupted."""
+    """Poll Telegram until interrupted (Ctrl-C, SIGTERM): then wind down and stop."""
     application = build_application(config, engine=engine)
+    # Our own signal handlers (set in `_post_init`) wind the send-out down first: with
+    # PTB's, the shutdown would wait for a whole send-out of thousands of messages.
     application.run_polling(
-        allowed_updates=Update.ALL_TYPES, timeout=config.bot.poll_timeout_seconds
+        allowed_updates=Update.ALL_TYPES,
+        timeout=config.bot.poll_timeout_seconds,
+        stop_signals=None,
     )
+
+
+def _stop_on_signals(application: AppType) -> None:
+    """SIGINT and SIGTERM: finish the messages in flight, claim no more, stop polling."""
+
+    def stop() -> None:
+        log.info("stopping: finishing the messages in flight")
+        application.bot_data.send_outs.stop()
+        application.stop_running()
+
+    loop = asyncio.get_running_loop()
+    for number in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(number, stop)
 
 
 async def send_owed_once(

@@ -32,11 +32,19 @@ class CycleResult(DeliveryResult):
 
 
 async def run_cycle(
-    *, bot: Bot, engine: Engine, config: Config, now: datetime, pacer: Pacer | None = None
+    *,
+    bot: Bot,
+    engine: Engine,
+    config: Config,
+    now: datetime,
+    pacer: Pacer | None = None,
+    stopping: Callable[[], bool] = lambda: False,
 ) -> CycleResult:
-    """Write the rows of every message owed at `now`, then send them."""
+    """Write the rows of every message owed at `now`, then send them (until `stopping()`)."""
     month, planned = plan_owed(engine=engine, config=config, now=now)
-    sent = await deliver_owed(bot=bot, engine=engine, config=config, now=now, pacer=pacer)
+    sent = await deliver_owed(
+        bot=bot, engine=engine, config=config, now=now, pacer=pacer, stopping=stopping
+    )
     return CycleResult(**vars(sent), period=month, planned=planned)
 
 
@@ -52,7 +60,15 @@ class SendOuts:
     ) -> None:
         self.engine, self.config, self.clock, self.pacer = engine, config, clock, pacer
         self._again = False
+        self._stopping = False
         self._current: asyncio.Future[CycleResult] | None = None
+
+    def stop(self) -> None:
+        """Wind down: the send-out in progress finishes the rows it holds and claims no more.
+
+        What it leaves stays owed, unclaimed, for the next run (or another instance).
+        """
+        self._stopping = True
 
     async def run(self, bot: Bot) -> CycleResult:
         """Run the cycle at the clock's now, after the one in progress if any; its figures."""
@@ -69,7 +85,7 @@ class SendOuts:
     async def _drain(self, bot: Bot) -> CycleResult:
         total = CycleResult()
         try:
-            while self._again:
+            while self._again and not self._stopping:
                 self._again = False
                 result = await run_cycle(
                     bot=bot,
@@ -77,6 +93,7 @@ class SendOuts:
                     config=self.config,
                     now=self.clock(),
                     pacer=self.pacer,
+                    stopping=lambda: self._stopping,
                 )
                 total.add(result)
                 total.period, total.planned = result.period, total.planned + result.planned

@@ -249,6 +249,7 @@ class _SendOut:
     owner: str
     result: DeliveryResult
     wall: Callable[[], datetime] = wall_clock
+    stopping: Callable[[], bool] = lambda: False
 
     @property
     def claim_timeout(self) -> timedelta:
@@ -386,8 +387,8 @@ async def _deliver_row(send: _SendOut, message: OutboundInfo) -> None:
 
 
 async def _worker(send: _SendOut, queue: asyncio.Queue[OutboundInfo]) -> None:
-    """Take owed rows off the queue until it is empty."""
-    while not queue.empty():
+    """Take owed rows off the queue until it is empty or the send-out winds down."""
+    while not queue.empty() and not send.stopping():
         await _deliver_row(send, queue.get_nowait())
 
 
@@ -400,8 +401,12 @@ async def deliver_owed(
     pacer: Pacer | None = None,
     owner: str | None = None,
     wall: Callable[[], datetime] = wall_clock,
+    stopping: Callable[[], bool] = lambda: False,
 ) -> DeliveryResult:
-    """Send every owed row whose time has come and that this send-out claims first."""
+    """Send every owed row whose time has come and that this send-out claims first.
+
+    Once `stopping()` turns true, rows already claimed are finished and no more are taken.
+    """
     send = _SendOut(
         bot=bot,
         engine=engine,
@@ -411,9 +416,10 @@ async def deliver_owed(
         owner=owner or outbox.this_sender(),
         result=DeliveryResult(),
         wall=wall,
+        stopping=stopping,
     )
     tried: set[int] = set()
-    while True:
+    while not stopping():
         with session_scope(engine) as session:
             batch = outbox.due_messages(
                 session=session, now=now, stale_before=wall() - send.claim_timeout
@@ -428,3 +434,4 @@ async def deliver_owed(
         for message in fresh:
             queue.put_nowait(message)
         await asyncio.gather(*(_worker(send, queue) for _ in range(config.delivery.concurrency)))
+    return send.result

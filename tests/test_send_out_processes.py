@@ -47,6 +47,20 @@ def senders_of_august(database: Path) -> set[str]:
     return {owner for owner in owners if owner}
 
 
+def half_sent(database: Path) -> list[str]:
+    """Keys of rows claimed by a send-out but not sent."""
+    engine = make_engine(f"sqlite:///{database}")
+    with session_scope(engine) as session:
+        keys = session.exec(
+            select(OutboundMessage.key).where(
+                col(OutboundMessage.sent_at).is_(None),
+                col(OutboundMessage.claimed_by).is_not(None),
+            )
+        ).all()
+    engine.dispose()
+    return list(keys)
+
+
 def sent_figure(output: str) -> int:
     found = re.search(r"(\d+) sent", output)
     assert found, output
@@ -105,3 +119,34 @@ async def test_a_cycle_from_cron_beside_the_running_bot_sends_each_request_once(
     assert received.count(1) == CONTACTS  # none lost, none twice
     assert 0 < sent_figure(cron_out) < CONTACTS
     assert len(senders_of_august(database)) == 2  # the bot sent the rest
+
+
+async def test_the_bot_stopped_mid_send_out_finishes_in_flight_and_leaves_the_rest(
+    tmp_path: Path,
+) -> None:
+    async with BotApiServer() as server:
+        server.add_bot(FANOUT_TOKEN)
+        database = tmp_path / "city.db"
+        engine = await seed_fanout(server, database, CONTACTS)
+        plan_owed(engine=engine, config=Config(), now=datetime.fromisoformat(PINNED_AT))
+        engine.dispose()
+        config = write_config(tmp_path, server.base_url, per_second=50)
+
+        async with dondoc("run", config=config, database=database, name="run") as bot:
+            await server.wait_until(lambda: sum(august_requests(server)) >= 50, timeout=60)
+            _, bot_err = await bot.interrupt(timeout=30)
+        stopped_after = sum(august_requests(server))
+        left_claimed = half_sent(database)
+
+        async with dondoc(
+            "cycle", "--at", PINNED_AT, config=config, database=database, name="cron"
+        ) as cron:
+            cron_out, _ = await cron.finish()
+        received = august_requests(server)
+
+    assert bot.process.returncode == 0, bot_err
+    assert "Traceback" not in bot_err
+    assert stopped_after < CONTACTS  # it stopped without sending everything first
+    assert left_claimed == []  # nothing left half-sent: the rest is simply owed
+    assert "0 in doubt" in cron_out
+    assert received.count(1) == CONTACTS
