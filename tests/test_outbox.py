@@ -1,4 +1,7 @@
-"""The outbox's rules: a row is written once and sent by whoever claims it first."""
+"""The outbox's rules: a row is written once and sent by whoever claims it first.
+
+Each rule holds on SQLite and on PostgreSQL with the same code.
+"""
 
 from __future__ import annotations
 
@@ -26,10 +29,14 @@ WALL = datetime(2030, 1, 1, 12, 0, tzinfo=UTC)  # claims run on the wall clock, 
 TIMEOUT = timedelta(minutes=10)
 
 
-@pytest.fixture
-def engine(tmp_path: Path) -> Iterator[Engine]:
-    """A database with one officer and one owed request to them."""
-    made = make_engine(f"sqlite:///{tmp_path / 'outbox.db'}")
+@pytest.fixture(params=["sqlite", "postgresql"])
+def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    """A database (SQLite, then PostgreSQL) with one officer and one owed request to them."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'outbox.db'}"
+    else:
+        url = request.getfixturevalue("postgresql_url")
+    made = make_engine(url)
     upgrade_schema(made)
     registry, directive = fanout_city(1)
     with session_scope(made) as session:
