@@ -34,6 +34,14 @@ from db.models import (
 INVITE_BYTES = 16  # 128 bits, URL-safe: fits Telegram's 64-character start parameter
 
 
+def new_invite_code() -> str:
+    """An unguessable invite code that never starts with "-" (a command line would take
+    `dondoc invites revoke -Xyz…` for an option)."""
+    while (code := secrets.token_urlsafe(INVITE_BYTES)).startswith("-"):
+        pass
+    return code
+
+
 def month_label(month: str) -> str:
     """ "2021-08" as the Office writes it: "08/2021"."""
     year, number = month.split("-")
@@ -218,7 +226,7 @@ def create_invite(
     if agency is None:
         raise LookupError(agency_code)
     invite = Invite(
-        code=secrets.token_urlsafe(INVITE_BYTES),
+        code=new_invite_code(),
         agency_id=agency.id,  # type: ignore[arg-type]
         role=role,
         created_at=now,

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from db.queries import new_invite_code
 from dondoc.cli import app
 from dondoc.stage import REFERENCE_FILES
 
@@ -67,3 +68,9 @@ def test_doctor_reports_the_missing_token(config_file: Path) -> None:
     )[-1]
     assert f"ok  database schema {head} (this version needs {head})" in output
     assert "TELEGRAM_BOT_TOKEN is not set" in output
+
+
+def test_invite_codes_never_start_like_a_command_line_option() -> None:
+    codes = [new_invite_code() for _ in range(2000)]  # about 30 would start with "-" by chance
+    assert not any(code.startswith("-") for code in codes)
+    assert len(set(codes)) == len(codes)
