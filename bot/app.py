@@ -28,6 +28,7 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from bot import handlers
+from bot.alerts import Alerts
 from bot.context import Clock, DondocContext, Services, system_clock
 from dondoc.config import Config
 from dondoc.redact import redact_in_logs
@@ -104,9 +105,12 @@ def build_application(
     services.send_outs = SendOuts(
         engine=engine, config=config, clock=clock, pacer=pacer or Pacer(config.delivery)
     )
+    services.alerts = Alerts(config.bot.alert_chat_id, locale=config.bot.locale)
 
     # Before everything: an update Telegram delivers twice is handled once.
     application.add_handler(TypeHandler(Update, handlers.drop_redelivered_update), group=-1)
+    # A group upgraded to a supergroup: its contact follows it to the new chat id.
+    application.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, handlers.chat_migrated))
     # Joining, help.
     application.add_handler(CommandHandler("start", handlers.start))
     application.add_handler(CommandHandler("register", handlers.register))

@@ -6,6 +6,9 @@ assignment and a period, and the handler checks that the person pressing owns it
 
 from __future__ import annotations
 
+import html
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -17,6 +20,11 @@ from db.models import Status
 from db.queries import AssignmentInfo, PeriodInfo
 
 BUTTON_TITLE_CHARS = 40
+# Telegram's limit on a message: 4,096 characters (UTF-16 units) after entity parsing.
+MESSAGE_LIMIT = 4096
+# Telegram refuses more than 100 inline buttons; a page of 50 tasks is what a person can scan.
+TASK_BUTTONS_PER_MESSAGE = 50
+_TAG = re.compile(r"<[^>]*>")
 
 
 @dataclass(frozen=True)
@@ -104,56 +112,132 @@ def task_lines(assignments: list[AssignmentInfo], zone: ZoneInfo, locale: str) -
     return lines
 
 
-def request_message(
+def visible_length(text: str) -> int:
+    """The length Telegram checks: UTF-16 units of the text once the HTML tags are parsed."""
+    plain = html.unescape(_TAG.sub("", text))
+    return len(plain.encode("utf-16-le")) // 2
+
+
+def task_messages(
+    *,
+    header: str,
+    continued: Callable[[int, int], str],
+    footer: list[str],
+    assignments: list[AssignmentInfo],
+    period_id: int,
+    zone: ZoneInfo,
+    locale: str,
+) -> list[Outgoing]:
+    """A list of tasks with their buttons, in as many messages as Telegram's limits need.
+
+    Tasks stay in order (directive by directive) and are never cut; each message is
+    under 4,096 characters and carries the buttons of its own tasks only. Pages after
+    the first open with `continued(page, pages)`.
+    """
+    lines = task_lines(assignments, zone, locale)
+    frame = max(visible_length(header), visible_length(continued(99, 99)))
+    budget = MESSAGE_LIMIT - frame - sum(visible_length(line) + 1 for line in footer) - 8
+    pages: list[list[int]] = [[]]
+    used = 0
+    for index, line in enumerate(lines):
+        size = visible_length(line) + 1
+        if pages[-1] and (used + size > budget or len(pages[-1]) >= TASK_BUTTONS_PER_MESSAGE):
+            pages.append([])
+            used = 0
+        pages[-1].append(index)
+        used += size
+    messages = []
+    for number, page in enumerate(pages, start=1):
+        top = header if number == 1 else continued(number, len(pages))
+        body = [lines[index] for index in page]
+        tasks = [assignments[index] for index in page]
+        text = "\n".join([top, "", *body, "", *footer])
+        messages.append(Outgoing(text, choice_keyboard(tasks, period_id, locale)))
+    return messages
+
+
+def request_messages(
     *,
     agency_name: str,
     period: PeriodInfo,
     assignments: list[AssignmentInfo],
     zone: ZoneInfo,
     locale: str,
-) -> Outgoing:
-    """The monthly request: every task the agency owes, in one message."""
-    parts = [
-        say(
-            "request.header",
-            locale,
-            month=period.label,
-            agency=agency_name,
-            due=due_date(period, zone),
+) -> list[Outgoing]:
+    """The monthly request: every task the agency still owes, with a button per task."""
+    due = due_date(period, zone)
+    return task_messages(
+        header=say("request.header", locale, month=period.label, agency=agency_name, due=due),
+        continued=lambda page, pages: say(
+            "request.continued", locale, month=period.label, page=page, pages=pages
         ),
-        "",
-        *task_lines(assignments, zone, locale),
-        "",
-        say("request.choose_status" if len(assignments) == 1 else "request.choose_task", locale),
-        say("request.reply_hint", locale),
-    ]
-    return Outgoing("\n".join(parts), choice_keyboard(assignments, period.id, locale))
+        footer=[
+            say(
+                "request.choose_status" if len(assignments) == 1 else "request.choose_task",
+                locale,
+            ),
+            say("request.reply_hint", locale),
+        ],
+        assignments=assignments,
+        period_id=period.id,
+        zone=zone,
+        locale=locale,
+    )
 
 
-def nudge_message(
+def nudge_messages(
     *,
     agency_name: str,
     period: PeriodInfo,
     pending: list[AssignmentInfo],
     zone: ZoneInfo,
     locale: str,
-) -> Outgoing:
+) -> list[Outgoing]:
     """A reminder listing what the agency has not reported yet."""
-    parts = [
-        say(
-            "nudge.header",
-            locale,
-            month=period.label,
-            agency=agency_name,
-            count=len(pending),
-            due=due_date(period, zone),
+    header = say(
+        "nudge.header",
+        locale,
+        month=period.label,
+        agency=agency_name,
+        count=len(pending),
+        due=due_date(period, zone),
+    )
+    return task_messages(
+        header=header,
+        continued=lambda page, pages: say(
+            "nudge.continued", locale, month=period.label, page=page, pages=pages
         ),
-        "",
-        *task_lines(pending, zone, locale),
-        "",
-        say("request.reply_hint", locale),
-    ]
-    return Outgoing("\n".join(parts), choice_keyboard(pending, period.id, locale))
+        footer=[say("request.reply_hint", locale)],
+        assignments=pending,
+        period_id=period.id,
+        zone=zone,
+        locale=locale,
+    )
+
+
+def pending_messages(
+    *,
+    agency_name: str,
+    period: PeriodInfo,
+    pending: list[AssignmentInfo],
+    zone: ZoneInfo,
+    locale: str,
+) -> list[Outgoing]:
+    """`/pending` for an officer: the tasks not reported yet, with their buttons."""
+    header = say(
+        "pending.header", locale, agency=agency_name, count=len(pending), month=period.label
+    )
+    return task_messages(
+        header=header,
+        continued=lambda page, pages: say(
+            "pending.continued", locale, month=period.label, page=page, pages=pages
+        ),
+        footer=[],
+        assignments=pending,
+        period_id=period.id,
+        zone=zone,
+        locale=locale,
+    )
 
 
 def parse_callback(data: str | None) -> CallbackChoice | None:
@@ -196,9 +280,19 @@ def deadline_message(
     return Outgoing(text, status_keyboard(assignment.id, period_id, locale))
 
 
-def escalation_message(
+def split_lines(lines: list[str], limit: int = MESSAGE_LIMIT) -> list[str]:
+    """Lines packed into messages under Telegram's limit, never cutting a line."""
+    parts: list[list[str]] = [[]]
+    for line in lines:
+        if parts[-1] and visible_length("\n".join([*parts[-1], line])) > limit - 8:
+            parts.append([])
+        parts[-1].append(line)
+    return ["\n".join(part) for part in parts if part]
+
+
+def escalation_messages(
     *, period: PeriodInfo, late: list[tuple[str, int, bool]], zone: ZoneInfo, locale: str
-) -> Outgoing:
+) -> list[Outgoing]:
     """For the secretariat: who has not reported, how many tasks each, who is unreachable."""
     lines = [
         say(
@@ -214,7 +308,7 @@ def escalation_message(
         if unreachable:
             line += say("escalation.unreachable", locale)
         lines.append(line)
-    return Outgoing("\n".join(lines))
+    return [Outgoing(text) for text in split_lines(lines)]
 
 
 def contact_lost_message(*, agency_name: str, contact_name: str, locale: str) -> Outgoing:

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Engine
 from telegram.ext import Application, CallbackContext, ExtBot
 
+from bot.alerts import Alerts
 from dondoc.config import Config
 from jobs.cycle import SendOuts
 
@@ -27,6 +28,7 @@ class Services:
     config: Config
     clock: Clock
     send_outs: SendOuts  # this process's one-at-a-time send-outs
+    alerts: Alerts  # failures told to the administrators' chat
 
 
 class DondocContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], Services]):

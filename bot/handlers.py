@@ -7,19 +7,22 @@ from what a message or a button claims.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from html import escape
 from zoneinfo import ZoneInfo
 
 from telegram import Chat, ForceReply, Message, Update, User
 from telegram.constants import ChatMemberStatus, ChatType, ParseMode
+from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop
 
 from bot.compose import (
-    choice_keyboard,
+    Outgoing,
     parse_callback,
+    pending_messages,
     status_keyboard,
-    task_lines,
+    task_messages,
 )
 from bot.context import DondocContext
 from bot.texts import STATUS_ICONS, role_label, say, status_label
@@ -58,6 +61,12 @@ async def _reply(update: Update, text: str, **kwargs: object) -> Message | None:
     if message is None:
         return None
     return await message.reply_text(text, parse_mode=ParseMode.HTML, **kwargs)  # type: ignore[arg-type]
+
+
+async def _reply_all(update: Update, messages: list[Outgoing]) -> None:
+    """Answer with each message of a list split under Telegram's limits, in order."""
+    for message in messages:
+        await _reply(update, message.text, reply_markup=message.markup)
 
 
 def _contact(update: Update, context: DondocContext) -> queries.ContactInfo | None:
@@ -132,9 +141,14 @@ async def _join(update: Update, context: DondocContext, code: str) -> None:
             update_id=update.update_id,
             contact_name=chat.title if group else None,
         )
+    await _reply(update, _invite_answer(outcome, user, chat, context))
     if outcome.result == "joined":
         log.info("chat %s joined %s as %s", chat.id, outcome.agency_name, outcome.role)
-    await _reply(update, _invite_answer(outcome, user, chat, context))
+        # A late joiner gets what is owed now (this month's request, listing only what the
+        # agency has not reported) without waiting for the next sweep.
+        context.application.create_task(
+            context.bot_data.send_outs.run(context.bot), update=update, name="joined"
+        )
 
 
 def _invite_answer(
@@ -144,6 +158,11 @@ def _invite_answer(
     locale = context.locale
     role = role_label(outcome.role, locale) if outcome.role else ""
     agency = outcome.agency_name
+    if outcome.result == "joined" and outcome.role in SECRETARIAT_ROLES:
+        welcome = say(
+            "invite.joined_secretariat", locale, name=user.first_name, role=role, agency=agency
+        )
+        return f"{welcome}\n\n{say('help.secretariat', locale)}"
     if outcome.result == "joined" and in_group(chat):
         name, group = user.first_name, chat.title or ""
         return say("invite.joined_group", locale, group=group, name=name, role=role, agency=agency)
@@ -152,6 +171,9 @@ def _invite_answer(
     if outcome.result == "already":
         key = "invite.already_group" if in_group(chat) else "invite.already"
         return say(key, locale, role=role, agency=agency)
+    if outcome.result == "bound":
+        log.info("refused a second binding of chat %s (bound to %s)", chat.id, agency)
+        return say("invite.bound", locale, role=role, agency=agency)
     if outcome.result == "expired" and outcome.expires_at is not None:
         expired_on = outcome.expires_at.astimezone(context.config.schedule.zone)
         return say("invite.expired", locale, date=expired_on.strftime("%d/%m/%Y"))
@@ -205,15 +227,16 @@ async def pending(update: Update, context: DondocContext) -> None:
             update, say("pending.all_done", locale, agency=contact.agency_name, month=period.label)
         )
     else:
-        header = say(
-            "pending.header",
-            locale,
-            agency=contact.agency_name,
-            count=len(owed),
-            month=period.label,
+        await _reply_all(
+            update,
+            pending_messages(
+                agency_name=contact.agency_name,
+                period=period,
+                pending=owed,
+                zone=zone,
+                locale=locale,
+            ),
         )
-        text = "\n".join([header, "", *task_lines(owed, zone, locale)])
-        await _reply(update, text, reply_markup=choice_keyboard(owed, period.id, locale))
 
 
 async def _secretariat_only(update: Update, context: DondocContext) -> queries.ContactInfo | None:
@@ -513,10 +536,16 @@ async def _note(
             update_id=update.update_id,
             message_id=update.effective_message.message_id if update.effective_message else None,
         )
-    if assignment is None:
+    if assignment is not None:
+        await _reply(update, say("report.note_saved", locale, number=assignment.number))
+        return
+    # Nothing was asked for: every note still counts, as a reply to this month's request.
+    with session_scope(context.engine) as session:
+        period = queries.current_period(session=session, now=now)
+    if period is None:
         await _reply(update, say("report.not_understood", locale))
     else:
-        await _reply(update, say("report.note_saved", locale, number=assignment.number))
+        await _reply_to_request(update, context, contact, period.id, text)
 
 
 async def edited_note(update: Update, context: DondocContext) -> None:
@@ -554,9 +583,9 @@ async def _reply_to_request(
     update: Update, context: DondocContext, contact: queries.ContactInfo, period_id: int, text: str
 ) -> None:
     """A plain reply to a request is a report: stored, then the status is asked for."""
-    locale = context.locale
+    locale, zone = context.locale, context.config.schedule.zone
     with session_scope(context.engine) as session:
-        owed = queries.record_reply_to_request(
+        outcome = queries.record_reply_to_request(
             session=session,
             contact_id=contact.id,
             agency_id=contact.agency_id,
@@ -566,14 +595,24 @@ async def _reply_to_request(
             update_id=update.update_id,
             message_id=update.effective_message.message_id if update.effective_message else None,
         )
-    if len(owed) == 1:
+    owed = outcome.tasks
+    if len(owed) == 1 and outcome.status is not None:
+        await _reply(update, say("report.note_saved", locale, number=owed[0].number))
+    elif len(owed) == 1:
         prompt = say("report.reply_saved", locale, number=owed[0].number)
         await _reply(update, prompt, reply_markup=status_keyboard(owed[0].id, period_id, locale))
     elif owed:
-        await _reply(
+        await _reply_all(
             update,
-            say("report.reply_which_task", locale),
-            reply_markup=choice_keyboard(owed, period_id, locale),
+            task_messages(
+                header=say("report.reply_which_task", locale),
+                continued=lambda page, pages: say("report.reply_which_task", locale),
+                footer=[],
+                assignments=owed,
+                period_id=period_id,
+                zone=zone,
+                locale=locale,
+            ),
         )
     else:
         await _reply(update, say("report.not_understood", locale))
@@ -596,13 +635,45 @@ async def unknown_command(update: Update, context: DondocContext) -> None:
     await help_command(update, context)
 
 
-async def on_error(update: object, context: DondocContext) -> None:
-    """Log the failure with its traceback and tell the user something went wrong."""
-    log.error("error while handling an update", exc_info=context.error)
-    if not isinstance(update, Update):
+async def chat_migrated(update: Update, context: DondocContext) -> None:
+    """A registered group became a supergroup: its contact follows it to the new chat id."""
+    message = update.effective_message
+    if message is None:
         return
+    if message.migrate_to_chat_id is not None:
+        old, new = message.chat_id, message.migrate_to_chat_id
+    elif message.migrate_from_chat_id is not None:
+        old, new = message.migrate_from_chat_id, message.chat_id
+    else:
+        return
+    with session_scope(context.engine) as session:
+        moved = queries.move_chat(
+            session=session, old_chat_id=old, new_chat_id=new, now=context.now()
+        )
+        outbox.follow_chat(session=session, old_chat_id=old, new_chat_id=new)
+    if moved:
+        log.info("group %s became supergroup %s: %d contact(s) moved", old, new, moved)
+
+
+async def on_error(update: object, context: DondocContext) -> None:
+    """Log the failure (the alert chat hears of it) and tell the user truly: not recorded."""
+    log.error("error while handling an update", exc_info=context.error)
+    locale, alerts = context.locale, context.bot_data.alerts
+    if not isinstance(update, Update):
+        await alerts.failure(context.bot, "alert.job", context.error)
+        return
+    user = update.effective_user
+    name = user.full_name if user else "?"
+    told = await alerts.failure(
+        context.bot, "alert.update", context.error, id=update.update_id, user=name
+    )
     if update.callback_query is not None:
         # An unanswered button keeps spinning in the user's client.
-        await update.callback_query.answer(say("callback.refused", context.locale))
+        with contextlib.suppress(TelegramError):
+            await update.callback_query.answer(say("callback.not_recorded", locale))
     if update.effective_message is not None:
-        await _reply(update, say("error.generic", context.locale))
+        text = say("error.not_recorded", locale)
+        if told or context.bot_data.alerts.configured:
+            text += say("error.admins_told", locale)
+        with contextlib.suppress(TelegramError):
+            await _reply(update, text)

@@ -73,6 +73,25 @@ VI: dict[str, str] = {
         "Chưa có gì được lưu; vui lòng nhờ quản trị viên nhóm gõ /register &lt;mã mời&gt;."
     ),
     "invite.unknown": "Mã mời không đúng. Vui lòng kiểm tra lại đường dẫn Văn phòng đã gửi.",
+    "invite.bound": (
+        "Cuộc trò chuyện này đã được đăng ký làm <b>{role}</b> của <b>{agency}</b>; mỗi cuộc trò "
+        "chuyện chỉ đại diện cho một đơn vị với một vai trò, nên mã mời này chưa được sử dụng. "
+        "Để đổi đăng ký, đề nghị liên hệ Văn phòng để thu hồi đăng ký hiện tại "
+        "(<code>dondoc contacts revoke</code>), sau đó dùng lại mã mời."
+    ),
+    "invite.joined_secretariat": (
+        "Chào mừng đồng chí {name}! Đồng chí đã được đăng ký làm <b>{role}</b> của "
+        "<b>{agency}</b>: nhận báo cáo tổng hợp hằng tháng và danh sách đơn vị chậm báo cáo."
+    ),
+    "error.not_recorded": (
+        "Xin lỗi, hệ thống đang gặp sự cố nên nội dung vừa gửi <b>chưa được ghi nhận</b>. "
+        "Đề nghị đồng chí gửi lại sau ít phút."
+    ),
+    "error.admins_told": " Quản trị viên hệ thống đã được báo.",
+    "callback.not_recorded": "Chưa ghi nhận, đề nghị bấm lại sau ít phút",
+    "alert.update": "⚠️ <b>dondoc</b>: lỗi khi xử lý tin nhắn (cập nhật {id}) của {user}: {error}",
+    "alert.job": "⚠️ <b>dondoc</b>: lỗi trong một việc theo lịch: {error}",
+    "alert.suppressed": " (và {count} lỗi khác trong {seconds} giây qua)",
     "invite.used": "Mã mời này đã được sử dụng. Mỗi mã chỉ dùng được một lần; vui lòng xin mã mới.",
     "invite.expired": "Mã mời này đã hết hạn ngày {date}. Vui lòng xin Văn phòng cấp mã mới.",
     "invite.revoked": "Mã mời này đã bị thu hồi. Vui lòng xin Văn phòng cấp mã mới.",
@@ -96,6 +115,9 @@ VI: dict[str, str] = {
         "trước ngày <b>{due}</b>."
     ),
     "request.task": "• <b>{number}</b> ({directive}, {role}): {title}",
+    "request.continued": "📋 <b>Yêu cầu báo cáo tháng {month}</b> (tiếp theo, phần {page}/{pages})",
+    "nudge.continued": "⏰ <b>Nhắc báo cáo tháng {month}</b> (tiếp theo, phần {page}/{pages})",
+    "pending.continued": "Nhiệm vụ chưa báo cáo tháng {month} (tiếp theo, phần {page}/{pages}):",
     "request.deadline": " — hạn {deadline}",
     "request.choose_task": "Chọn nhiệm vụ để báo cáo:",
     "request.choose_status": "Chọn tình trạng:",
@@ -152,7 +174,6 @@ VI: dict[str, str] = {
     "summary.no_period": "Chưa có kỳ báo cáo tháng {month}.",
     "summary.document_caption": "📄 Báo cáo tình hình thực hiện nhiệm vụ tháng {month} (Word)",
     "summary.chart_caption": "📊 Tình trạng báo cáo tháng {month}",
-    "error.generic": "Xin lỗi, đã có lỗi khi xử lý yêu cầu. Văn phòng đã được thông báo.",
     "input.too_long": (
         "Ghi chú quá dài ({length} ký tự): tối đa <b>{limit}</b> ký tự. Vui lòng rút gọn và gửi "
         "lại; chưa có gì được lưu."
@@ -214,6 +235,25 @@ EN: dict[str, str] = {
         "Nothing was stored; please ask a group administrator to type /register &lt;code&gt;."
     ),
     "invite.unknown": "This invite code is not valid. Please check the link the Office sent.",
+    "invite.bound": (
+        "This chat is already registered as <b>{role}</b> of <b>{agency}</b>; a chat speaks for "
+        "one agency in one role, so this invite code was not used. To change the registration, "
+        "ask the Office to revoke the current one (<code>dondoc contacts revoke</code>), then use "
+        "the invite again."
+    ),
+    "invite.joined_secretariat": (
+        "Welcome, {name}! You are registered as <b>{role}</b> of <b>{agency}</b>: you receive the "
+        "monthly digest and the list of late agencies."
+    ),
+    "error.not_recorded": (
+        "Sorry, the system has a problem and what you just sent was <b>not recorded</b>. "
+        "Please send it again in a few minutes."
+    ),
+    "error.admins_told": " The administrators have been told.",
+    "callback.not_recorded": "Not recorded, please press again in a few minutes",
+    "alert.update": "⚠️ <b>dondoc</b>: failure while handling update {id} from {user}: {error}",
+    "alert.job": "⚠️ <b>dondoc</b>: failure in a scheduled job: {error}",
+    "alert.suppressed": " (and {count} more in the last {seconds} seconds)",
     "invite.used": "This invite code has already been used. Please ask for a new one.",
     "invite.expired": "This invite code expired on {date}. Please ask the Office for a new one.",
     "invite.revoked": "This invite code was revoked. Please ask the Office for a new one.",
@@ -235,6 +275,9 @@ EN: dict[str, str] = {
         "To <b>{agency}</b>: please report on the tasks below by <b>{due}</b>."
     ),
     "request.task": "• <b>{number}</b> ({directive}, {role}): {title}",
+    "request.continued": "📋 <b>Status request for {month}</b> (continued, part {page}/{pages})",
+    "nudge.continued": "⏰ <b>Reminder for {month}</b> (continued, part {page}/{pages})",
+    "pending.continued": "Tasks not reported for {month} (continued, part {page}/{pages}):",
     "request.deadline": " — due {deadline}",
     "request.choose_task": "Choose a task to report on:",
     "request.choose_status": "Choose a status:",
@@ -290,7 +333,6 @@ EN: dict[str, str] = {
     "summary.no_period": "There is no reporting period for {month}.",
     "summary.document_caption": "📄 Task progress report for {month} (Word)",
     "summary.chart_caption": "📊 Reported status for {month}",
-    "error.generic": "Sorry, something went wrong. The Office has been told.",
     "input.too_long": (
         "This note is too long ({length} characters): the limit is <b>{limit}</b>. Please "
         "shorten it and send it again; nothing was stored."

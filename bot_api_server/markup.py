@@ -47,6 +47,10 @@ _KEYBOARD_BUTTON_OPTIONS = (
 )
 
 
+# Telegram refuses an inline keyboard of more than 100 buttons ("reply markup is too long").
+MAX_INLINE_BUTTONS = 100
+
+
 def _check_button_url(url: Any) -> str:
     if not isinstance(url, str) or not url:
         raise bad_request("BUTTON_URL_INVALID")
@@ -136,6 +140,8 @@ def parse_reply_markup(raw: Any) -> Markup | None:
         raise bad_request("object expected as reply markup")
     if "inline_keyboard" in raw:
         rows = _rows(raw["inline_keyboard"], "inline_keyboard", "InlineKeyboardMarkup")
+        if sum(len(row) for row in rows) > MAX_INLINE_BUTTONS:
+            raise bad_request("reply markup is too long")
         buttons = [[_inline_button(b) for b in row] for row in rows]
         return {"inline_keyboard": [row for row in buttons if row]}
     if "keyboard" in raw:

@@ -12,7 +12,7 @@ import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from .errors import bad_request, conflict, forbidden, too_many_requests
+from .errors import ApiError, bad_request, conflict, forbidden, too_many_requests
 from .faults import Faults, FloodLimits, Stats
 from .files import StoredFile
 from .markup import Markup, message_markup, parse_reply_markup, require_inline
@@ -125,6 +125,12 @@ class BotMethods:
         chat = self.world.find_chat(bot, chat_id)
         if chat is None:
             raise bad_request("chat not found")
+        if chat.migrated_to is not None:
+            raise ApiError(
+                400,
+                "Bad Request: group chat was upgraded to a supergroup chat",
+                {"migrate_to_chat_id": chat.migrated_to},
+            )
         return chat
 
     def known_chat(self, bot: BotAccount, params: Params) -> ChatState:

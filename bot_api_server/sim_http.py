@@ -164,6 +164,13 @@ def add_sim_routes(app: web.Application, server: BotApiServer) -> None:
         )
         return group.state.info()
 
+    async def upgrade_group(request: web.Request, body: dict[str, Any]) -> Any:
+        chat = server.world.groups.get(int(request.match_info["chat_id"]))
+        by = server.world.users.get(int(body.get("by_user_id", 0)))
+        if chat is None or by is None:
+            raise SimError("unknown group or user")
+        return server.world.upgrade_group(chat, by).info()
+
     async def stats(request: web.Request, body: dict[str, Any]) -> Any:
         return server.stats.to_json()
 
@@ -192,6 +199,7 @@ def add_sim_routes(app: web.Application, server: BotApiServer) -> None:
     app.router.add_post(f"{users}/wait", route(wait))
     app.router.add_get(f"{users}/callback_answers", route(callback_answers))
     app.router.add_post("/_sim/groups", route(create_group))
+    app.router.add_post("/_sim/groups/{chat_id}/upgrade", route(upgrade_group))
     app.router.add_get("/_sim/stats", route(stats))
     app.router.add_get("/_sim/faults", route(faults))
     app.router.add_post("/_sim/faults", route(faults))

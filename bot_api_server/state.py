@@ -49,6 +49,10 @@ ADMIN_RIGHTS: dict[str, bool] = {
 WAIT_SECONDS = 30.0
 
 
+# Service messages a bot receives whatever its privacy mode.
+SERVICE_FIELDS = ("migrate_to_chat_id", "migrate_from_chat_id", "new_chat_members")
+
+
 class Signal:
     """Wakes every waiter when the world changes; waiters re-check their own condition."""
 
@@ -116,6 +120,7 @@ class ChatState:
     last_bot_token: str | None = None  # the bot that last sent a message here (privacy mode)
     reply_keyboard: Markup | None = None  # the custom keyboard currently shown
     chat_actions: list[str] = field(default_factory=list)
+    migrated_to: int | None = None  # a group upgraded to this supergroup
 
     def info(self) -> dict[str, Any]:
         """The Bot API Chat object."""
@@ -329,6 +334,8 @@ class World:
         """Privacy mode: in groups only commands for this bot, replies to it and mentions."""
         if chat.type == "private" or not bot.privacy_mode:
             return True
+        if any(field in message for field in SERVICE_FIELDS):
+            return True  # service messages reach every bot in the chat
         text = message.get("text", "")
         if text.startswith("/"):
             command = text.split(maxsplit=1)[0]
@@ -498,6 +505,39 @@ class World:
             bot.push_update("my_chat_member", update)
         self.signal.fire()
         return group
+
+    def upgrade_group(self, chat: ChatState, by: UserRecord) -> ChatState:
+        """A group upgraded to a supergroup, as Telegram does it: a new chat id.
+
+        The old group gets a ``migrate_to_chat_id`` service message, the new supergroup a
+        ``migrate_from_chat_id`` one; members, administrators and bots move over, and
+        sending to the old id answers 400 with ``parameters.migrate_to_chat_id``.
+        """
+        if chat.type != "group" or chat.migrated_to is not None:
+            raise SimError(f"chat {chat.id} is not a basic group that can be upgraded")
+        self._group_counter += 1
+        new_id = -(1_000_000_000_000 + 2_000_000_000 + self._group_counter)
+        upgraded = ChatState(
+            id=new_id,
+            type="supergroup",
+            title=chat.title,
+            member_ids=list(chat.member_ids),
+            creator_id=chat.creator_id,
+            admin_ids=set(chat.admin_ids),
+            bot_tokens=set(chat.bot_tokens),
+        )
+        self.groups[new_id] = upgraded
+        chat.migrated_to = new_id
+        sender = by.to_dict()
+        self._deliver(
+            chat, "message", chat.new_message(sender, self.now(), migrate_to_chat_id=new_id)
+        )
+        self._deliver(
+            upgraded,
+            "message",
+            upgraded.new_message(sender, self.now(), migrate_from_chat_id=chat.id),
+        )
+        return upgraded
 
     def promote(self, chat: ChatState, user: UserRecord) -> None:
         """Make a member of a group one of its administrators."""

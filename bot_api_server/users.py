@@ -142,6 +142,10 @@ class SimGroup(_ChatReader):
         """The creator makes ``member`` an administrator of the group."""
         self.world.promote(self.state, member.record)
 
+    def upgrade(self, by: SimUser) -> SimGroup:
+        """``by`` (its owner) upgrades the group to a supergroup: the supergroup, a new chat."""
+        return SimGroup(self.world, self.world.upgrade_group(self.state, by.record), self.bot)
+
     async def wait_for_message(
         self,
         predicate: MessagePredicate | None = None,
@@ -230,6 +234,8 @@ class SimUser(_ChatReader):
                 self.bot.started.add(self.id)
         elif self.id not in chat.member_ids:
             raise SimError(f"user {self.id} is not a member of group {chat.id}")
+        elif chat.migrated_to is not None:
+            raise SimError(f"group {chat.id} was upgraded to supergroup {chat.migrated_to}")
         self._marks[chat.id] = chat.last_message_id
 
     # -- actions ---------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -200,6 +200,26 @@ class OutboundMessage(SQLModel, table=True):
     claimed_by: str | None = None
     claimed_at: datetime | None = None  # wall-clock time of the claim, whatever the schedule clock
     in_doubt: bool = False  # a send may have reached Telegram without us knowing: maybe twice
+
+
+class OutboundPart(SQLModel, table=True):
+    """One Telegram message of an owed message, which may take several (a long request).
+
+    A part sent is never sent again when the rest is retried; a reply to any part is a
+    reply to the request.
+    """
+
+    __table_args__ = (
+        UniqueConstraint("outbound_id", "part"),
+        Index("ix_outboundpart_chat_message", "chat_id", "telegram_message_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    outbound_id: int = Field(foreign_key="outboundmessage.id", index=True)
+    part: int
+    chat_id: int = Field(sa_column=Column(BigInteger, nullable=False))
+    telegram_message_id: int
+    sent_at: datetime
 
 
 class Conversation(SQLModel, table=True):

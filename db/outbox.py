@@ -24,7 +24,7 @@ from sqlalchemy import ColumnElement, and_, func, or_, update
 from sqlmodel import Session, col, select
 
 from db.engine import insert_or_ignore
-from db.models import Contact, MessageKind, OutboundMessage, ReportingPeriod, Role
+from db.models import Contact, MessageKind, OutboundMessage, OutboundPart, ReportingPeriod, Role
 from db.queries import ContactInfo, contacts_of_agency, owing_agencies, pending_assignments
 
 
@@ -243,6 +243,52 @@ def due_messages(
     ]
 
 
+def parts_sent(*, session: Session, message_id: int) -> dict[int, int]:
+    """The parts of a message already delivered: part number → Telegram message id."""
+    rows = session.exec(
+        select(OutboundPart.part, OutboundPart.telegram_message_id).where(
+            OutboundPart.outbound_id == message_id
+        )
+    )
+    return dict(rows.all())
+
+
+def record_part(
+    *,
+    session: Session,
+    message_id: int,
+    part: int,
+    chat_id: int,
+    telegram_message_id: int,
+    now: datetime,
+) -> None:
+    """One part of a message reached Telegram: it is never sent again."""
+    insert_or_ignore(
+        session,
+        OutboundPart,
+        {
+            "outbound_id": message_id,
+            "part": part,
+            "chat_id": chat_id,
+            "telegram_message_id": telegram_message_id,
+            "sent_at": now,
+        },
+        unique=["outbound_id", "part"],
+    )
+
+
+def follow_chat(*, session: Session, old_chat_id: int, new_chat_id: int) -> None:
+    """A group became a supergroup: the messages still owed to it go to its new id."""
+    session.connection().execute(
+        update(OutboundMessage)
+        .where(
+            col(OutboundMessage.chat_id) == old_chat_id,
+            col(OutboundMessage.sent_at).is_(None),
+        )
+        .values(chat_id=new_chat_id)
+    )
+
+
 def mark_sent(
     *, session: Session, message_id: int, telegram_message_id: int, now: datetime
 ) -> None:
@@ -288,13 +334,14 @@ def mark_skipped(*, session: Session, message_id: int, reason: str) -> None:
 def request_for_message(
     *, session: Session, chat_id: int, telegram_message_id: int
 ) -> OutboundInfo | None:
-    """The request or nudge that a replied-to message was, if it was one."""
+    """The request or nudge that a replied-to message (any of its parts) was, if it was one."""
     row = session.exec(
         select(OutboundMessage, Contact)
+        .join(OutboundPart, col(OutboundPart.outbound_id) == OutboundMessage.id)
         .join(Contact, col(Contact.id) == OutboundMessage.contact_id)
         .where(
-            OutboundMessage.chat_id == chat_id,
-            OutboundMessage.telegram_message_id == telegram_message_id,
+            OutboundPart.chat_id == chat_id,
+            OutboundPart.telegram_message_id == telegram_message_id,
             col(OutboundMessage.kind).in_([MessageKind.REQUEST, MessageKind.NUDGE]),
         )
     ).first()

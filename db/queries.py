@@ -78,7 +78,8 @@ class InviteInfo:
 
 @dataclass(frozen=True)
 class InviteOutcome:
-    """What using an invite code did: joined, already, unknown, used, expired or revoked."""
+    """What using an invite code did: joined, already, bound (elsewhere), unknown, used, expired
+    or revoked."""
 
     result: str
     agency_name: str = ""
@@ -179,6 +180,27 @@ def contact_for_chat(*, session: Session, chat_id: int) -> ContactInfo | None:
     return _contact_info(*row) if row else None
 
 
+def move_chat(*, session: Session, old_chat_id: int, new_chat_id: int, now: datetime) -> int:
+    """A group upgraded to a supergroup: its contacts move to the new chat id (audited).
+
+    Idempotent: Telegram tells it twice (a service message, and an error on the next send).
+    """
+    contacts = session.exec(select(Contact).where(Contact.chat_id == old_chat_id)).all()
+    for contact in contacts:
+        contact.chat_id = new_chat_id
+        record_audit(
+            session=session,
+            now=now,
+            actor="telegram",
+            action="contact.moved",
+            subject=f"contact:{contact.id}",
+            agency_id=contact.agency_id,
+            detail=f"group upgraded to a supergroup: chat {old_chat_id} → {new_chat_id}",
+        )
+    session.flush()
+    return len(contacts)
+
+
 def officers_by_agency(*, session: Session) -> dict[int, list[ContactInfo]]:
     """Every active officer, by agency, in one query (planning reads them all at once)."""
     rows = session.exec(
@@ -267,15 +289,18 @@ def redeem_invite(
         return InviteOutcome("unknown")
     agency = session.get(Agency, invite.agency_id)
     assert agency is not None
+    # One chat speaks for one agency in one role: a second binding is refused, and the
+    # invite stays unused for the chat it was meant for.
     existing = session.exec(
-        select(Contact).where(
-            Contact.agency_id == agency.id,
-            Contact.chat_id == chat_id,
-            col(Contact.active).is_(True),
-        )
+        select(Contact, Agency)
+        .join(Agency, col(Agency.id) == Contact.agency_id)
+        .where(Contact.chat_id == chat_id, col(Contact.active).is_(True))
     ).first()
-    if existing is not None and existing.role == invite.role:
-        return InviteOutcome("already", agency.name, existing.role)
+    if existing is not None:
+        bound, bound_agency = existing
+        if bound.agency_id == agency.id and bound.role == invite.role:
+            return InviteOutcome("already", agency.name, bound.role)
+        return InviteOutcome("bound", bound_agency.name, bound.role)
     if invite.revoked_at is not None:
         return InviteOutcome("revoked", agency.name, invite.role)
     if invite.used_at is not None:
@@ -829,6 +854,14 @@ def add_note(
     )
 
 
+@dataclass(frozen=True)
+class ReplyOutcome:
+    """What became of a reply: the agency's tasks, and the status kept with its note."""
+
+    tasks: list[AssignmentInfo]
+    status: Status | None = None  # the single task already had this status: nothing to ask
+
+
 def record_reply_to_request(
     *,
     session: Session,
@@ -839,18 +872,18 @@ def record_reply_to_request(
     now: datetime,
     update_id: int | None = None,
     message_id: int | None = None,
-) -> list[AssignmentInfo]:
-    """A plain reply to a request: the agency's tasks, with the reply kept for the status.
+) -> ReplyOutcome:
+    """A plain reply to a request (or a note nobody asked for): every note counts.
 
-    With one task the reply is stored at once as that task's note (keeping the status it
-    had); with several it waits as a draft until the task is chosen. Either way the bot
-    next asks for the status.
+    With one task the reply is stored at once as that task's note, a new version keeping
+    the status it had; if it had none the bot asks for it. With several the text waits
+    as a draft until the task is chosen.
     """
     owed = assignments_of_agency(session=session, agency_id=agency_id)
     report_id, assignment_id = None, None
     if len(owed) == 1:
         assignment_id = owed[0].id
-        report_id = add_note(
+        report = add_note(
             session=session,
             assignment_id=assignment_id,
             period_id=period_id,
@@ -859,7 +892,11 @@ def record_reply_to_request(
             now=now,
             update_id=update_id,
             message_id=message_id,
-        ).id
+        )
+        if report.status is not None:
+            clear_conversation(session=session, contact_id=contact_id)
+            return ReplyOutcome(owed, report.status)
+        report_id = report.id
     if owed:
         set_conversation(
             session=session,
@@ -871,7 +908,7 @@ def record_reply_to_request(
             draft_note=text,
             report_id=report_id,
         )
-    return owed
+    return ReplyOutcome(owed)
 
 
 def record_note(

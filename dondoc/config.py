@@ -45,6 +45,8 @@ class BotSettings(_Section):
     poll_timeout_seconds: int = Field(default=30, ge=0, le=50)
     # A note longer than this is refused with a message that says the limit.
     note_max_chars: int = Field(default=1000, ge=10, le=4000)
+    # A chat told of failures (the administrators' group, or one person's id); none by default.
+    alert_chat_id: int | None = None
 
     @field_validator("api_base_url")
     @classmethod

@@ -175,6 +175,7 @@ class Stage:
         person = self.server.user(user_id, name)
         await person.start(self.invite(agency_code, role))
         await person.wait_for_message()
+        await self.settle()  # a late joiner is sent what is owed at once
         return person
 
     async def run_cycle(self) -> CycleResult:
@@ -206,8 +207,10 @@ class Stage:
         return self.jobs.fired[fired_before:]
 
     async def settle(self) -> None:
-        """Wait until the scheduled jobs and the send-out in progress have finished."""
+        """Wait until the updates received, the jobs and the send-out in progress are done."""
         assert self.application is not None and self.jobs is not None
+        await self.application.update_queue.join()
+        await asyncio.sleep(0)  # tasks the handlers created take their first step
         await self.jobs.until_idle()
         await self.application.bot_data.send_outs.idle()
 

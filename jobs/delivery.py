@@ -26,15 +26,22 @@ from datetime import UTC, datetime, timedelta
 import httpx
 from sqlalchemy import Engine
 from telegram import Bot
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+)
 
 from bot.compose import (
     Outgoing,
     contact_lost_message,
     deadline_message,
-    escalation_message,
-    nudge_message,
-    request_message,
+    escalation_messages,
+    nudge_messages,
+    request_messages,
 )
 from db import outbox, queries
 from db.engine import session_scope
@@ -49,6 +56,7 @@ NETWORK_RETRIES = 3
 NETWORK_BACKOFF_SECONDS = 0.5
 RETRY_LATER = timedelta(minutes=5)
 MAX_RETRY_AFTER_ROUNDS = 5
+REFUSED_ATTEMPTS = 3  # a message Telegram answers 400 this many times is given up (and logged)
 
 
 class Pacer:
@@ -147,33 +155,32 @@ def compose_owed(*, engine: Engine, config: Config, message: OutboundInfo) -> li
         agency_name = contact.agency_name
         kind = message.kind
         if kind is MessageKind.REQUEST:
-            owed = queries.assignments_of_agency(session=session, agency_id=message.agency_id)
+            # What the agency still owes: a late joiner is not asked for what was reported.
+            owed = queries.pending_assignments(
+                session=session, agency_id=message.agency_id, period_id=period.id
+            )
             if not owed:
                 return []
-            return [
-                request_message(
-                    agency_name=agency_name,
-                    period=period,
-                    assignments=owed,
-                    zone=zone,
-                    locale=locale,
-                )
-            ]
+            return request_messages(
+                agency_name=agency_name,
+                period=period,
+                assignments=owed,
+                zone=zone,
+                locale=locale,
+            )
         if kind is MessageKind.NUDGE:
             pending = queries.pending_assignments(
                 session=session, agency_id=message.agency_id, period_id=period.id
             )
             if not pending:
                 return []
-            return [
-                nudge_message(
-                    agency_name=agency_name,
-                    period=period,
-                    pending=pending,
-                    zone=zone,
-                    locale=locale,
-                )
-            ]
+            return nudge_messages(
+                agency_name=agency_name,
+                period=period,
+                pending=pending,
+                zone=zone,
+                locale=locale,
+            )
         if kind is MessageKind.DEADLINE and message.task_id is not None:
             assignment = queries.assignment_of(
                 session=session, task_id=message.task_id, agency_id=message.agency_id
@@ -198,7 +205,7 @@ def compose_owed(*, engine: Engine, config: Config, message: OutboundInfo) -> li
             late = queries.late_agencies(session=session, period_id=period.id)
             if not late:
                 return []
-            return [escalation_message(period=period, late=late, zone=zone, locale=locale)]
+            return escalation_messages(period=period, late=late, zone=zone, locale=locale)
         if kind is MessageKind.DIGEST:
             digest = build_digest(session=session, period=period, as_of=message.due_at)
             return [Outgoing(part) for part in render_html(digest, zone=zone, locale=locale)]
@@ -256,9 +263,15 @@ class _SendOut:
         return timedelta(seconds=self.config.delivery.claim_timeout_seconds)
 
 
-async def _send_one(send: _SendOut, message: OutboundInfo, outgoing: Outgoing) -> int:
-    """Send one message, honouring 429s and retrying transient errors; its Telegram id."""
-    pacer, chat_id = send.pacer, message.chat_id
+async def _send_one(
+    send: _SendOut, message: OutboundInfo, outgoing: Outgoing, chat_id: int
+) -> tuple[int, int]:
+    """Send one message, honouring 429s and retrying transient errors.
+
+    Returns the chat it went to (a group upgraded to a supergroup has a new id) and
+    Telegram's message id.
+    """
+    pacer = send.pacer
     network_failures = 0
     retry_rounds = 0
     doubted = False
@@ -268,7 +281,18 @@ async def _send_one(send: _SendOut, message: OutboundInfo, outgoing: Outgoing) -
             sent = await send.bot.send_message(
                 chat_id=chat_id, text=outgoing.text, parse_mode="HTML", reply_markup=outgoing.markup
             )
-            return sent.message_id
+            return chat_id, sent.message_id
+        except ChatMigrated as exc:
+            # The group became a supergroup: its contact follows it, the message goes there.
+            new_chat_id = int(exc.new_chat_id)
+            log.info("%s: chat %s moved to %s", message.key, chat_id, new_chat_id)
+            with session_scope(send.engine) as session:
+                queries.move_chat(
+                    session=session, old_chat_id=chat_id, new_chat_id=new_chat_id, now=send.now
+                )
+                outbox.follow_chat(session=session, old_chat_id=chat_id, new_chat_id=new_chat_id)
+            chat_id = new_chat_id
+            continue
         except RetryAfter as exc:
             retry_rounds += 1
             send.result.retried_after_429 += 1
@@ -359,15 +383,50 @@ async def _deliver_row(send: _SendOut, message: OutboundInfo) -> None:
             outbox.mark_skipped(session=session, message_id=message.id, reason="no longer owed")
         send.result.skipped += 1
         return
+    with session_scope(send.engine) as session:
+        done = outbox.parts_sent(session=session, message_id=message.id)
+    chat_id = message.chat_id
     try:
-        first_id = None
-        for part in parts:
-            telegram_id = await _send_one(send, message, part)
-            first_id = first_id or telegram_id
+        for number, part in enumerate(parts):
+            if number in done:
+                continue  # delivered by an earlier attempt: never twice
+            chat_id, telegram_id = await _send_one(send, message, part, chat_id)
+            done[number] = telegram_id
+            with session_scope(send.engine) as session:
+                outbox.record_part(
+                    session=session,
+                    message_id=message.id,
+                    part=number,
+                    chat_id=chat_id,
+                    telegram_message_id=telegram_id,
+                    now=send.now,
+                )
     except _Unreachable as exc:
         _lost_contact(send, message, str(exc))
         return
-    except (_GiveUpForNow, BadRequest) as exc:
+    except BadRequest as exc:
+        if message.attempts + 1 >= REFUSED_ATTEMPTS:
+            # Telegram refused it each time (not a network matter): trying on helps nobody.
+            log.error(
+                "%s: refused by Telegram %d times, given up: %s", message.key, REFUSED_ATTEMPTS, exc
+            )
+            with session_scope(send.engine) as session:
+                outbox.mark_skipped(
+                    session=session, message_id=message.id, reason=f"refused by Telegram: {exc}"
+                )
+            send.result.failed += 1
+            return
+        log.warning("%s: refused, will retry later: %s", message.key, exc)
+        with session_scope(send.engine) as session:
+            outbox.mark_failed(
+                session=session,
+                message_id=message.id,
+                error=str(exc),
+                retry_at=send.now + RETRY_LATER,
+            )
+        send.result.failed += 1
+        return
+    except _GiveUpForNow as exc:
         log.warning("%s: not sent, will retry later: %s", message.key, exc)
         with session_scope(send.engine) as session:
             outbox.mark_failed(
@@ -378,10 +437,9 @@ async def _deliver_row(send: _SendOut, message: OutboundInfo) -> None:
             )
         send.result.failed += 1
         return
-    assert first_id is not None
     with session_scope(send.engine) as session:
         outbox.mark_sent(
-            session=session, message_id=message.id, telegram_message_id=first_id, now=send.now
+            session=session, message_id=message.id, telegram_message_id=done[0], now=send.now
         )
     send.result.sent += 1
 

@@ -475,6 +475,56 @@ async def test_groups(api: Api, server: BotApiServer) -> None:
     assert str(supergroup.id).startswith("-100") and supergroup.state.type == "supergroup"
 
 
+async def test_a_group_upgraded_to_a_supergroup_moves_as_on_telegram(
+    api: Api, server: BotApiServer, http: aiohttp.ClientSession
+) -> None:
+    lan, minh = server.user(1001, "Lan"), server.user(1002, "Minh")
+    group = server.create_group("Phòng Nội vụ", [lan, minh])
+    await api.ok("getUpdates")
+
+    async with http.post(
+        f"{server.url}/_sim/groups/{group.id}/upgrade",
+        json={"by_user_id": lan.id},
+    ) as response:
+        supergroup = (await response.json())["result"]
+    status, refused = await api("sendMessage", chat_id=group.id, text="Nhắc báo cáo")
+    updates = [u["message"] for u in await api.ok("getUpdates") if "message" in u]
+
+    assert supergroup["type"] == "supergroup" and str(supergroup["id"]).startswith("-100")
+    assert (status, refused["description"]) == (
+        400,
+        "Bad Request: group chat was upgraded to a supergroup chat",
+    )
+    assert refused["parameters"] == {"migrate_to_chat_id": supergroup["id"]}
+    assert [m.get("migrate_to_chat_id") for m in updates if m["chat"]["id"] == group.id] == [
+        supergroup["id"]
+    ]
+    assert [m.get("migrate_from_chat_id") for m in updates if m["chat"]["id"] < group.id] == [
+        group.id
+    ]
+    assert (await api.ok("sendMessage", chat_id=supergroup["id"], text="Đã chuyển"))["text"]
+    with pytest.raises(SimError):
+        await minh.send("còn đây không?", chat=group)
+
+
+async def test_an_inline_keyboard_of_more_than_100_buttons_is_refused(api: Api) -> None:
+    def keyboard(count: int) -> dict[str, Any]:
+        return {
+            "inline_keyboard": [[{"text": f"{n}", "callback_data": f"{n}"}] for n in range(count)]
+        }
+
+    lan_id = 1001
+    await api.server.user(lan_id, "Lan").start()
+
+    assert await api.ok("sendMessage", chat_id=lan_id, text="100", reply_markup=keyboard(100))
+    assert await api.error(
+        "sendMessage", chat_id=lan_id, text="101", reply_markup=keyboard(101)
+    ) == (
+        400,
+        "Bad Request: reply markup is too long",
+    )
+
+
 async def test_group_members_and_administrators(api: Api, server: BotApiServer) -> None:
     lan, minh, thu = server.user(1001, "Lan"), server.user(1002, "Minh"), server.user(1003, "Thu")
     stranger = server.user(1004, "Lạ")

@@ -8,6 +8,7 @@ import httpx
 from sqlmodel import select
 from telegram.error import NetworkError, TimedOut
 
+from bot_api_server import SimUser
 from db import outbox
 from db.engine import session_scope
 from db.models import Contact, MessageKind, OutboundMessage, Role, Task
@@ -15,6 +16,19 @@ from dondoc.stage import Stage
 from jobs.delivery import may_have_arrived
 from tests.conftest import hanoi
 from tests.test_chat_flows import button_data
+
+
+async def join_early(
+    stage: Stage, user_id: int, name: str, agency_code: str, role: Role = Role.OFFICER
+) -> SimUser:
+    """Join on the morning of the request day, before its time (08:30): the request then
+    goes out with the cycle, as for every contact registered ahead of the month."""
+    now = stage.clock()
+    stage.clock.set(hanoi(2021, 8, 16, 8, 0))
+    try:
+        return await stage.join(user_id, name, agency_code, role)
+    finally:
+        stage.clock.set(now)
 
 
 def texts(person: object) -> list[str]:
@@ -27,7 +41,9 @@ def requests_received(person: object) -> int:
 
 async def test_429_answers_are_retried_after_retry_after_and_nothing_is_lost(stage: Stage) -> None:
     codes = ["so-khdt", "so-y-te", "cuc-qltt", "cong-an-tp", "bo-tu-lenh-thu-do", "so-gddt"]
-    officers = [await stage.join(4000 + i, f"Cán bộ {i}", code) for i, code in enumerate(codes)]
+    officers = [
+        await join_early(stage, 4000 + i, f"Cán bộ {i}", code) for i, code in enumerate(codes)
+    ]
     faults = stage.server.faults
     faults.seed, faults.retry_after, faults.methods = 7, 3, {"sendMessage"}
     faults.rate_429 = 0.5
@@ -44,8 +60,8 @@ async def test_429_answers_are_retried_after_retry_after_and_nothing_is_lost(sta
 async def test_a_blocked_officer_gets_nothing_more_and_the_secretariat_is_told(
     stage: Stage,
 ) -> None:
-    secretary = await stage.join(3001, "Quyên", "vp-ubnd", Role.SECRETARIAT)
-    officer = await stage.join(4101, "Lâm", "so-y-te")
+    secretary = await join_early(stage, 3001, "Quyên", "vp-ubnd", Role.SECRETARIAT)
+    officer = await join_early(stage, 4101, "Lâm", "so-y-te")
     await officer.block()
 
     await stage.run_cycle()
@@ -67,8 +83,8 @@ async def test_a_blocked_officer_gets_nothing_more_and_the_secretariat_is_told(
 
 
 async def test_a_nudge_goes_only_to_agencies_that_have_not_reported(stage: Stage) -> None:
-    diligent = await stage.join(4201, "Nam", "cuc-qltt")
-    late = await stage.join(4202, "Oanh", "cong-an-tp")
+    diligent = await join_early(stage, 4201, "Nam", "cuc-qltt")
+    late = await join_early(stage, 4202, "Oanh", "cong-an-tp")
     await stage.run_cycle()
     request = diligent.last_message()
     await diligent.press(request, button_data(request, "Đang thực hiện"))
@@ -86,7 +102,7 @@ async def test_a_nudge_goes_only_to_agencies_that_have_not_reported(stage: Stage
 async def test_after_downtime_the_bot_sends_what_it_owes_once_and_skips_stale_nudges(
     stage: Stage,
 ) -> None:
-    officer = await stage.join(4301, "Phương", "cuc-qltt")
+    officer = await join_early(stage, 4301, "Phương", "cuc-qltt")
     stage.clock.set(hanoi(2021, 8, 14, 9, 0))
     assert (await stage.run_cycle()).sent == 0  # before the request day
 
@@ -102,8 +118,8 @@ async def test_after_downtime_the_bot_sends_what_it_owes_once_and_skips_stale_nu
 
 
 async def test_the_secretariat_gets_the_escalation_and_the_digest_on_time(stage: Stage) -> None:
-    secretary = await stage.join(3002, "Quang", "vp-ubnd", Role.SECRETARIAT)
-    await stage.join(4401, "Sương", "cuc-qltt")
+    secretary = await join_early(stage, 3002, "Quang", "vp-ubnd", Role.SECRETARIAT)
+    await join_early(stage, 4401, "Sương", "cuc-qltt")
     await stage.run_cycle()
 
     stage.clock.set(hanoi(2021, 8, 23, 7, 0))  # Monday: digest at 08:00, escalation at 08:30
@@ -129,7 +145,7 @@ async def test_a_task_deadline_is_reminded_some_working_days_before_unless_done(
     with session_scope(stage.engine) as session:
         task = session.exec(select(Task).where(Task.number == "2.5")).one()
         task.deadline = date(2021, 8, 31)  # Tuesday: reminded 3 working days before, the 26th
-    officer = await stage.join(4501, "Thảo", "cuc-qltt")
+    officer = await join_early(stage, 4501, "Thảo", "cuc-qltt")
     await stage.run_cycle()
 
     stage.clock.set(hanoi(2021, 8, 25, 9, 0))
@@ -149,7 +165,9 @@ async def test_a_task_deadline_is_reminded_some_working_days_before_unless_done(
 
 async def test_bad_gateway_answers_are_retried_and_every_request_arrives_once(stage: Stage) -> None:
     codes = ["so-khdt", "so-y-te", "cuc-qltt", "cong-an-tp", "bo-tu-lenh-thu-do"]
-    officers = [await stage.join(4600 + i, f"Cán bộ {i}", code) for i, code in enumerate(codes)]
+    officers = [
+        await join_early(stage, 4600 + i, f"Cán bộ {i}", code) for i, code in enumerate(codes)
+    ]
     faults = stage.server.faults
     faults.seed, faults.methods, faults.rate_5xx = 3, {"sendMessage"}, 0.6
 
@@ -164,9 +182,9 @@ async def test_bad_gateway_answers_are_retried_and_every_request_arrives_once(st
 
 
 async def test_the_secretariat_sees_who_is_missing_and_nudges_them_at_once(stage: Stage) -> None:
-    secretary = await stage.join(3003, "Hằng", "vp-ubnd", Role.SECRETARIAT)
-    diligent = await stage.join(4701, "Khoa", "cuc-qltt")
-    late = await stage.join(4702, "Lộc", "cong-an-tp")
+    secretary = await join_early(stage, 3003, "Hằng", "vp-ubnd", Role.SECRETARIAT)
+    diligent = await join_early(stage, 4701, "Khoa", "cuc-qltt")
+    late = await join_early(stage, 4702, "Lộc", "cong-an-tp")
     await stage.run_cycle()
     request = diligent.last_message()
     await diligent.press(request, button_data(request, "Đã hoàn thành"))
@@ -191,7 +209,9 @@ async def test_a_bad_gateway_after_delivery_is_counted_in_doubt_and_nothing_is_l
     stage: Stage,
 ) -> None:
     codes = ["so-khdt", "so-y-te", "cuc-qltt", "cong-an-tp", "bo-tu-lenh-thu-do", "so-gddt"]
-    officers = [await stage.join(4900 + i, f"Cán bộ {i}", code) for i, code in enumerate(codes)]
+    officers = [
+        await join_early(stage, 4900 + i, f"Cán bộ {i}", code) for i, code in enumerate(codes)
+    ]
     faults = stage.server.faults
     faults.seed, faults.methods, faults.rate_5xx_after = 5, {"sendMessage"}, 0.5
 
