@@ -373,6 +373,19 @@ def _lost_contact(send: _SendOut, message: OutboundInfo, error: str) -> None:
     send.result.unreachable.append(message.key)
 
 
+def _retry_later(send: _SendOut, message: OutboundInfo, error: Exception) -> None:
+    """Not sent this time: the claim is freed and a later sweep tries again."""
+    log.warning("%s: not sent, will retry later: %s", message.key, error)
+    with session_scope(send.engine) as session:
+        outbox.mark_failed(
+            session=session,
+            message_id=message.id,
+            error=str(error),
+            retry_at=send.now + RETRY_LATER,
+        )
+    send.result.failed += 1
+
+
 async def _deliver_row(send: _SendOut, message: OutboundInfo) -> None:
     """Claim, compose, send and record one owed row."""
     if not _claim(send, message):
@@ -416,26 +429,10 @@ async def _deliver_row(send: _SendOut, message: OutboundInfo) -> None:
                 )
             send.result.failed += 1
             return
-        log.warning("%s: refused, will retry later: %s", message.key, exc)
-        with session_scope(send.engine) as session:
-            outbox.mark_failed(
-                session=session,
-                message_id=message.id,
-                error=str(exc),
-                retry_at=send.now + RETRY_LATER,
-            )
-        send.result.failed += 1
+        _retry_later(send, message, exc)
         return
     except _GiveUpForNow as exc:
-        log.warning("%s: not sent, will retry later: %s", message.key, exc)
-        with session_scope(send.engine) as session:
-            outbox.mark_failed(
-                session=session,
-                message_id=message.id,
-                error=str(exc),
-                retry_at=send.now + RETRY_LATER,
-            )
-        send.result.failed += 1
+        _retry_later(send, message, exc)
         return
     with session_scope(send.engine) as session:
         outbox.mark_sent(
