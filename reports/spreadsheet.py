@@ -17,6 +17,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from bot.texts import role_label
+from dondoc.sanitize import FORMULA_STARTS, inert_cell
 from jobs.digest import CATEGORY_ORDER, Digest, bucket_label, category_label, status_text, words
 
 SHEET_WORDS: dict[str, dict[str, str]] = {
@@ -117,10 +118,11 @@ def assignment_rows(digest: Digest, *, zone: ZoneInfo, locale: str = "vi") -> It
 
 
 def render_csv(digest: Digest, *, zone: ZoneInfo, locale: str = "vi") -> bytes:
-    """Every assignment as CSV (UTF-8 with BOM)."""
+    """Every assignment as CSV (UTF-8 with BOM); no field starts like a formula."""
     buffer = StringIO()
     writer = csv.writer(buffer)
-    writer.writerows(assignment_rows(digest, zone=zone, locale=locale))
+    for row in assignment_rows(digest, zone=zone, locale=locale):
+        writer.writerow([inert_cell(value) for value in row])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -133,6 +135,10 @@ def render_xlsx(digest: Digest, *, zone: ZoneInfo, locale: str = "vi") -> bytes:
     sheet.title = w["sheet_rows"]
     for row in assignment_rows(digest, zone=zone, locale=locale):
         sheet.append(row)
+        for cell in sheet[sheet.max_row]:
+            # openpyxl takes a string that starts with "=" for a formula: keep it text.
+            if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
+                cell.data_type = "s"
     for cell in sheet[1]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="top")

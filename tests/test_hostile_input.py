@@ -8,6 +8,8 @@ and each example is one coroutine sent to it.
 from __future__ import annotations
 
 import asyncio
+import csv
+import io
 import threading
 from collections.abc import Coroutine, Iterator
 from pathlib import Path
@@ -16,6 +18,7 @@ from typing import Any, TypeVar
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from openpyxl import load_workbook
 from sqlalchemy import Engine
 from sqlmodel import col, func, select
 
@@ -359,3 +362,57 @@ def test_the_digest_renders_any_note_and_name_as_valid_telegram_html_and_files(
         parse_html(part)  # raises on markup Telegram would refuse
     for fmt in ("docx", "csv", "xlsx"):
         assert render_file(digest, fmt, zone=HANOI, locale="vi").content
+
+
+def digest_with(reporting_db: tuple[Engine, int, int, int], *, note: str, name: str) -> Any:
+    """August's digest after the officer (named `name`) reported with `note`, as stored."""
+    engine, contact_id, assignment_id, period_id = reporting_db
+    now = hanoi(2021, 8, 16)
+    with session_scope(engine) as session:
+        session.get(Contact, contact_id).display_name = clean_note(name)  # type: ignore[union-attr]
+        queries.record_report(
+            session=session,
+            assignment_id=assignment_id,
+            period_id=period_id,
+            contact_id=contact_id,
+            status=Status.BLOCKED,
+            note=clean_note(note),
+            now=now,
+        )
+        period = queries.period_by_id(session=session, period_id=period_id)
+        assert period is not None
+        return build_digest(session=session, period=period, as_of=now, zone=HANOI)
+
+
+FORMULAS = ['=HYPERLINK("http://x.example","bấm")', "\t=1+1", "+84 912", "-2+3", "@SUM(A1)"]
+
+
+@pytest.mark.parametrize("note", FORMULAS)
+def test_a_note_or_name_that_looks_like_a_formula_stays_text_in_the_spreadsheets(
+    reporting_db: tuple[Engine, int, int, int], note: str
+) -> None:
+    digest = digest_with(reporting_db, note=note, name="=cmd|' /C calc'!A0")
+
+    workbook = load_workbook(io.BytesIO(render_file(digest, "xlsx", zone=HANOI).content))
+    cells = [cell for row in workbook.worksheets[0].iter_rows() for cell in row]
+    rows = list(csv.reader(io.StringIO(render_file(digest, "csv", zone=HANOI).content.decode())))
+
+    assert all(cell.data_type != "f" for cell in cells)
+    assert clean_note(note) in [cell.value for cell in cells]  # kept as written, as text
+    assert "=cmd|' /C calc'!A0" in [cell.value for cell in cells]
+    fields = [field for row in rows for field in row]
+    assert not any(field.startswith(("=", "+", "-", "@", "\t", "\r")) for field in fields)
+    assert f"'{clean_note(note)}" in fields
+
+
+def test_non_characters_in_a_note_never_stop_the_monthly_report(
+    reporting_db: tuple[Engine, int, int, int],
+) -> None:
+    note = "Đã xong\ufffe phần 1\uffff, còn \ufdd0phần 2 \U0010ffff\ud800"
+    digest = digest_with(reporting_db, note=note, name="Khánh\uffff")
+
+    files = {fmt: render_file(digest, fmt, zone=HANOI).content for fmt in ("docx", "xlsx", "png")}
+
+    assert clean_note(note) == "Đã xong phần 1, còn phần 2"
+    assert all(files.values())
+    assert "\ufffe" not in clean_note(note) and "\ud800" not in clean_note(note)
