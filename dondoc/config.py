@@ -85,6 +85,24 @@ class ScheduleSettings(_Section):
             raise ValueError(f"unknown time zone {value!r} (e.g. Asia/Ho_Chi_Minh)") from None
         return value
 
+    @model_validator(mode="after")
+    def _in_order_within_a_month(self) -> ScheduleSettings:
+        # Working days may move each a little later; the order of the days must hold first.
+        escalation_day = self.due_day + max(self.escalation_delay_days, 1)
+        if self.due_day < self.request_day:
+            raise ValueError(
+                f"due_day ({self.due_day}) must not come before request_day ({self.request_day})"
+            )
+        if escalation_day > self.digest_day or (
+            escalation_day == self.digest_day and self.request_time > self.digest_time
+        ):
+            raise ValueError(
+                f"the escalation (due_day {self.due_day} + escalation_delay_days "
+                f"{self.escalation_delay_days} = day {escalation_day}) must not come after "
+                f"digest_day ({self.digest_day})"
+            )
+        return self
+
     @property
     def zone(self) -> ZoneInfo:
         """The schedule's time zone."""

@@ -112,12 +112,14 @@ def period_times(month: str, schedule: ScheduleSettings) -> PeriodTimes:
     escalation_day = next_working_day(
         due_day + timedelta(days=max(schedule.escalation_delay_days, 1)), schedule
     )
+    digest_at = _at(digest_day, schedule.digest_time, schedule)
     return PeriodTimes(
         month=month,
         request_at=_at(request_day, schedule.request_time, schedule),
         due_at=due_at,
-        digest_at=_at(digest_day, schedule.digest_time, schedule),
-        escalation_at=_at(escalation_day, schedule.request_time, schedule),
+        digest_at=digest_at,
+        # Days off may push the escalation onto the digest's day: never after the digest.
+        escalation_at=min(_at(escalation_day, schedule.request_time, schedule), digest_at),
         nudges=tuple(nudges),
     )
 

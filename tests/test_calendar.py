@@ -55,13 +55,18 @@ def test_a_wrong_month_is_refused(text: str) -> None:
         parse_month(text)
 
 
-def test_an_escalation_after_a_month_end_due_date_falls_in_the_next_month() -> None:
-    schedule = ScheduleSettings(due_day=28, escalation_delay_days=1)
+def test_a_schedule_whose_escalation_would_leave_the_month_is_refused() -> None:
+    with pytest.raises(ValueError, match="must not come after digest_day"):
+        ScheduleSettings(due_day=28, escalation_delay_days=1)
 
-    times = period_times("2022-02", schedule)  # 28/02/2022 is a Monday
 
-    assert times.due_at == hanoi(2022, 3, 1, 0, 0)
-    assert times.escalation_at == hanoi(2022, 3, 1, 8, 30)
+def test_an_escalation_moved_past_a_weekend_stays_before_the_digest() -> None:
+    schedule = ScheduleSettings(due_day=25, escalation_delay_days=1, digest_day=28)
+
+    times = period_times("2022-02", schedule)  # 26/02/2022 is a Saturday
+
+    assert times.due_at == hanoi(2022, 2, 26, 0, 0)
+    assert times.escalation_at == times.digest_at == hanoi(2022, 2, 28, 8, 0)
 
 
 def test_times_are_hanoi_times_whatever_the_server_zone() -> None:

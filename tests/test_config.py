@@ -47,6 +47,22 @@ def test_the_shipped_config_is_valid_and_has_the_design_defaults() -> None:
         ),
         ({"bot": {"locale": "fr"}}, "bot.locale:"),
         ({"schedule": {"nudge_every_day": 2}}, "schedule.nudge_every_day: unknown key"),
+        (
+            {"schedule": {"due_day": 10, "request_day": 15, "digest_day": 5}},
+            "schedule: due_day (10) must not come before request_day (15)",
+        ),
+        (
+            {"schedule": {"digest_day": 5}},
+            "must not come after digest_day (5)",
+        ),
+        (
+            {"schedule": {"due_day": 22, "escalation_delay_days": 3, "digest_day": 24}},
+            "escalation (due_day 22 + escalation_delay_days 3 = day 25)",
+        ),
+        (
+            {"delivery": {"claim_timeout_seconds": 60}},
+            "delivery: claim_timeout_seconds must exceed max_retry_after_seconds + 60",
+        ),
     ],
 )
 def test_a_wrong_value_names_the_key_and_the_problem(raw: dict, expected: str) -> None:
