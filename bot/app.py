@@ -9,12 +9,15 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+import time
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
 from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy import Engine
 from telegram import BotCommand, Update
+from telegram.error import InvalidToken, NetworkError
 from telegram.ext import (
     Application,
     ApplicationBuilder,
@@ -38,6 +41,8 @@ from jobs.delivery import Pacer
 log = logging.getLogger(__name__)
 
 SWEEP_MINUTES = 10
+RETRY_FIRST_SECONDS = 1.0  # Telegram unreachable at start: wait this, then twice as long …
+RETRY_MAX_SECONDS = 60.0  # … up to a minute
 
 COMMANDS = {
     "vi": [
@@ -98,8 +103,10 @@ def build_application(
     )
     if request is not None:
         builder = builder.request(request)
+    elif config.bot.proxy_url:
+        builder = builder.proxy(config.bot.proxy_url).get_updates_proxy(config.bot.proxy_url)
+    redact_in_logs(config.require_token(), config.bot.proxy_password)
     application: AppType = builder.build()  # type: ignore[assignment]
-    redact_in_logs(config.require_token())
     services = application.bot_data
     services.engine, services.config, services.clock = engine, config, clock
     services.send_outs = SendOuts(
@@ -202,16 +209,38 @@ def describe_result(result: CycleResult) -> str:
     )
 
 
-def run(config: Config, *, engine: Engine) -> None:
-    """Poll Telegram until interrupted (Ctrl-C, SIGTERM): then wind down and stop."""
-    application = build_application(config, engine=engine)
-    # Our own signal handlers (set in `_post_init`) wind the send-out down first: with
-    # PTB's, the shutdown would wait for a whole send-out of thousands of messages.
-    application.run_polling(
-        allowed_updates=Update.ALL_TYPES,
-        timeout=config.bot.poll_timeout_seconds,
-        stop_signals=None,
-    )
+def run(config: Config, *, engine: Engine, sleep: Callable[[float], None] = time.sleep) -> None:
+    """Poll Telegram until interrupted (Ctrl-C, SIGTERM): then wind down and stop.
+
+    While Telegram cannot be reached the bot keeps trying, waiting longer each time (up
+    to a minute), and says so in the log at most once a minute. A rejected token stops it.
+    """
+    delay, said_at = RETRY_FIRST_SECONDS, -RETRY_MAX_SECONDS
+    while True:
+        application = build_application(config, engine=engine)
+        try:
+            # Our own signal handlers (set in `_post_init`) wind the send-out down first:
+            # with PTB's, the shutdown would wait for a whole send-out of thousands.
+            application.run_polling(
+                allowed_updates=Update.ALL_TYPES,
+                timeout=config.bot.poll_timeout_seconds,
+                stop_signals=None,
+                close_loop=False,
+            )
+            return
+        except InvalidToken:
+            raise
+        except NetworkError as exc:
+            if time.monotonic() - said_at >= RETRY_MAX_SECONDS:
+                log.warning(
+                    "Telegram cannot be reached (%s); trying again, every %.0f s", exc, delay
+                )
+                said_at = time.monotonic()
+        try:
+            sleep(delay)
+        except KeyboardInterrupt:
+            return
+        delay = min(delay * 2, RETRY_MAX_SECONDS)
 
 
 def _stop_on_signals(application: AppType) -> None:

@@ -15,7 +15,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, SQLModel
@@ -56,11 +56,40 @@ def make_engine(url: str) -> Engine:
     return engine
 
 
+class SchemaTooNew(Exception):
+    """The database was written by a newer dondoc: this version must not touch it."""
+
+
+def known_revisions() -> set[str]:
+    """Every schema revision this version of dondoc knows."""
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory(str(MIGRATIONS_DIR))
+    return {revision.revision for revision in script.walk_revisions()}
+
+
+def schema_revision(connection: Connection) -> str | None:
+    """The database's schema revision; None for a new, empty database."""
+    if not inspect(connection).has_table("alembic_version"):
+        return None
+    return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def check_revision(revision: str | None, source: str) -> None:
+    """Refuse a schema this version does not know (written by a newer dondoc)."""
+    if revision is not None and revision not in known_revisions():
+        raise SchemaTooNew(
+            f"{source} has schema {revision}, newer than this dondoc knows "
+            f"(up to {max(known_revisions())}): upgrade dondoc first"
+        )
+
+
 def upgrade_schema(engine: Engine) -> None:
-    """Bring the schema to the newest Alembic revision (idempotent)."""
+    """Bring the schema to the newest Alembic revision (idempotent); refuse a newer one."""
     config = AlembicConfig()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     with engine.begin() as connection:
+        check_revision(schema_revision(connection), "the database")
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
 

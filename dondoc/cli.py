@@ -8,29 +8,47 @@ from __future__ import annotations
 
 import logging
 import sys
+import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated
+from types import TracebackType
+from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
+from telegram.error import InvalidToken, NetworkError, TimedOut
 
 from db import outbox, queries
-from db.engine import make_engine, session_scope, upgrade_schema
+from db.engine import SchemaTooNew, make_engine, session_scope, upgrade_schema
 from db.loading import DataFileError, data_file_kind, load_data, read_data_file
 from db.models import Role
 from dondoc.config import Config, ConfigError, load_config
+from dondoc.redact import redact, redact_in_logs
 
 app = typer.Typer(
     help="dondoc — đôn đốc thực hiện nhiệm vụ qua Telegram.",
     no_args_is_help=True,
     add_completion=False,
+    # An unexpected failure prints Python's traceback through the masking hook below, never
+    # rich's pretty one with local variables (which would show the token).
+    pretty_exceptions_enable=False,
 )
-err = Console(stderr=True)
-out = Console()
+
+
+class MaskedConsole(Console):
+    """A console whose every line passes through the token mask."""
+
+    def print(self, *objects: Any, **kwargs: Any) -> None:  # noqa: D102 - same as Console's
+        super().print(*(redact(o) if isinstance(o, str) else o for o in objects), **kwargs)
+
+
+err = MaskedConsole(stderr=True)
+out = MaskedConsole()
 
 ConfigOption = Annotated[Path | None, typer.Option("--config", "-c", help="Path to config.toml.")]
 
@@ -39,25 +57,60 @@ class UserError(Exception):
     """A problem the person at the terminal can fix; printed as one line."""
 
 
+def _one_line(text: object) -> str:
+    return " ".join(str(text).split())
+
+
 @contextmanager
 def _friendly_errors() -> Iterator[None]:
+    """Every expected failure as one line naming what to do, exit status 2."""
     try:
         yield
-    except (ConfigError, DataFileError, UserError) as exc:
-        err.print(f"[red]error:[/red] {exc}", highlight=False, soft_wrap=True)
-        raise typer.Exit(2) from None
+    except (ConfigError, DataFileError, UserError, SchemaTooNew) as exc:
+        _fail(str(exc))
+    except InvalidToken:
+        _fail(
+            "Telegram rejected the token in TELEGRAM_BOT_TOKEN: check it with @BotFather, and "
+            "that [bot] api_base_url ends in /bot"
+        )
+    except (NetworkError, TimedOut) as exc:
+        _fail(
+            f"Telegram cannot be reached ({_one_line(exc)}): check the network or [bot] proxy_url"
+        )
+    except OperationalError as exc:
+        _fail(f"the database cannot be used: {_one_line(exc.orig)} (check its file and folder)")
+    except UnicodeDecodeError as exc:
+        _fail(f"not UTF-8 text ({exc.reason} at byte {exc.start}): save the file as UTF-8")
+    except OSError as exc:
+        where = f"{exc.filename}: " if exc.filename else ""
+        _fail(f"{where}{exc.strerror or _one_line(exc)}")
+
+
+def _fail(message: str) -> NoReturn:
+    err.print(f"[red]error:[/red] {escape(message)}", highlight=False, soft_wrap=True)
+    raise typer.Exit(2)
 
 
 def _setup(config_path: Path | None) -> tuple[Config, Engine]:
     config = load_config(config_path)
+    if config.token is not None:
+        # Before anything is built or printed: the token never reaches the screen or a log.
+        redact_in_logs(config.token.get_secret_value(), config.bot.proxy_password)
     engine = make_engine(config.database.url)
     upgrade_schema(engine)
     return config, engine
 
 
+def _quiet_retry_loop(record: logging.LogRecord) -> bool:
+    """PTB logs each failed start with a traceback; `bot.app.run` says it in one line."""
+    return not record.getMessage().startswith("Network Retry Loop (Bootstrap")
+
+
 def configure_logging(level: int = logging.INFO) -> None:
     """Log lines to stderr; httpx's request lines carry the token in the URL, so keep them quiet."""
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(_quiet_retry_loop)
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
@@ -103,13 +156,18 @@ def invite(
         Role, typer.Option("--role", help="officer, secretariat or admin.")
     ] = Role.OFFICER,
     bot_username: Annotated[
-        str, typer.Option("--bot", help="The bot's @username for the link.")
-    ] = "dondoc_bot",
+        str | None,
+        typer.Option(
+            "--bot", help="The bot's @username for the link (default: asked of Telegram)."
+        ),
+    ] = None,
     config_path: ConfigOption = None,
 ) -> None:
     """Issue a one-time invite and print its deep link."""
     with _friendly_errors():
         config, engine = _setup(config_path)
+        # The link must lead to this very bot: ask Telegram its name unless given.
+        username = (bot_username or _bot_username(config)).lstrip("@")
         with session_scope(engine) as session:
             try:
                 made = queries.create_invite(
@@ -123,7 +181,7 @@ def invite(
                 raise UserError(f"unknown agency code {agency!r} (see `dondoc load`)") from None
     expires = made.expires_at.astimezone(config.schedule.zone).strftime("%d/%m/%Y %H:%M")
     out.print(f"{made.agency_name} — {role.value}, valid until {expires}")
-    print(f"https://t.me/{bot_username.lstrip('@')}?start={made.code}")
+    out.print(f"https://t.me/{username}?start={made.code}", soft_wrap=True, highlight=False)
 
 
 invites_app = typer.Typer(help="List and revoke invites.", no_args_is_help=False)
@@ -134,6 +192,25 @@ app.add_typer(contacts_app, name="contacts")
 
 def _local(moment: datetime | None, config: Config) -> str:
     return moment.astimezone(config.schedule.zone).strftime("%d/%m/%Y %H:%M") if moment else "-"
+
+
+def _bot_username(config: Config) -> str:
+    """The bot's @username, from Telegram (getMe), for an invite link to this very bot."""
+    import asyncio
+
+    from telegram import Bot
+    from telegram.request import HTTPXRequest
+
+    if config.token is None:
+        raise UserError("give the bot's username with --bot, or set TELEGRAM_BOT_TOKEN to ask it")
+
+    async def ask() -> str:
+        request = HTTPXRequest(proxy=config.bot.proxy_url)
+        token = config.require_token()
+        async with Bot(token, base_url=config.bot.api_base_url, request=request) as bot:
+            return bot.username
+
+    return asyncio.run(ask())
 
 
 @invites_app.callback(invoke_without_command=True)
@@ -148,7 +225,8 @@ def invites(ctx: typer.Context, config_path: ConfigOption = None) -> None:
         with session_scope(engine) as session:
             rows = queries.list_invites(session=session, now=datetime.now(UTC))
     table = Table(title=f"dondoc — {len(rows)} invites")
-    for column in ("code", "agency", "role", "expires", "state", "used by"):
+    table.add_column("code", no_wrap=True, min_width=22)  # whole, for `invites revoke CODE`
+    for column in ("agency", "role", "expires", "state", "used by"):
         table.add_column(column)
     for row in rows:
         table.add_row(
@@ -159,7 +237,8 @@ def invites(ctx: typer.Context, config_path: ConfigOption = None) -> None:
             row.state,
             str(row.used_by_user_id or ""),
         )
-    out.print(table)
+    # Wider than a narrow terminal rather than a code cut short.
+    out.print(table, width=max(out.width, 120))
 
 
 @invites_app.command("revoke")
@@ -269,9 +348,6 @@ def backup(
     config_path: ConfigOption = None,
 ) -> None:
     """Copy the database with SQLite's online backup: safe while the bot runs."""
-    import os
-    import sqlite3
-
     with _friendly_errors():
         config = load_config(config_path)
         source = _sqlite_path(config)
@@ -280,11 +356,7 @@ def backup(
         if file.exists():
             raise UserError(f"{file} exists; choose a new file name")
         file.parent.mkdir(parents=True, exist_ok=True)
-        os.close(os.open(file, os.O_CREAT | os.O_WRONLY, 0o600))  # owner-only from the start
-        with sqlite3.connect(source) as src, sqlite3.connect(file) as dst:
-            src.backup(dst)
-        src.close()
-        dst.close()
+        _sqlite_copy(source, file)
     out.print(f"{file} ({file.stat().st_size:,} bytes)", highlight=False)
 
 
@@ -294,8 +366,14 @@ def restore(
     yes: Annotated[bool, typer.Option("--yes", help="Replace the current database.")] = False,
     config_path: ConfigOption = None,
 ) -> None:
-    """Replace the database with a backup (stop the bot first), then migrate it to this version."""
+    """Replace the database with a backup (stop the bot first), then migrate it to this version.
+
+    The backup is checked first (SQLite's integrity check, a schema this version knows);
+    the database it replaces is kept beside it.
+    """
     import sqlite3
+
+    from db.engine import check_revision
 
     with _friendly_errors():
         config = load_config(config_path)
@@ -304,20 +382,41 @@ def restore(
             raise UserError(f"no file {file}")
         try:
             with sqlite3.connect(f"file:{file}?mode=ro", uri=True) as check:
-                check.execute("SELECT version_num FROM alembic_version").fetchone()
+                integrity = check.execute("PRAGMA integrity_check").fetchone()[0]
+                revision = check.execute("SELECT version_num FROM alembic_version").fetchone()
             check.close()
         except sqlite3.DatabaseError:
             raise UserError(f"{file} is not a dondoc database") from None
+        if integrity != "ok":
+            raise UserError(f"{file} is damaged (SQLite integrity check: {integrity})")
+        check_revision(revision[0] if revision else None, str(file))
         if not yes:
             raise UserError(f"this replaces {target}: stop the bot, then add --yes")
+        kept = None
+        if target.exists() and target.stat().st_size > 0:
+            stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+            kept = target.with_name(f"{target.name}.before-restore-{stamp}")
+            _sqlite_copy(target, kept)
         engine = make_engine(config.database.url)  # creates the file owner-only if missing
         engine.dispose()
-        with sqlite3.connect(file) as src, sqlite3.connect(target) as dst:
-            src.backup(dst)
-        src.close()
-        dst.close()
+        _sqlite_copy(file, target, create=False)
         upgrade_schema(make_engine(config.database.url))
     out.print(f"{target} restored from {file}", highlight=False)
+    if kept is not None:
+        out.print(f"the database it replaced is kept as {kept}", highlight=False)
+
+
+def _sqlite_copy(source: Path, copy: Path, *, create: bool = True) -> None:
+    """Copy a SQLite database with its online backup; a new copy is owner-only."""
+    import os
+    import sqlite3
+
+    if create:
+        os.close(os.open(copy, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    with sqlite3.connect(source) as src, sqlite3.connect(copy) as dst:
+        src.backup(dst)
+    src.close()
+    dst.close()
 
 
 @app.command()
@@ -352,14 +451,16 @@ def doctor(config_path: ConfigOption = None) -> None:
         check(False, "TELEGRAM_BOT_TOKEN is not set")
     else:
         from telegram import Bot
-
-        from dondoc.redact import redact, redact_in_logs
+        from telegram.request import HTTPXRequest
 
         token = config.token.get_secret_value()
-        redact_in_logs(token)
+        redact_in_logs(token, config.bot.proxy_password)
+        if config.bot.proxy_url:
+            check(True, f"through the proxy {redact(config.bot.proxy_url)}")
 
         async def reach() -> tuple[str, list[tuple[str, bool]]]:
-            bot = Bot(token, base_url=config.bot.api_base_url)
+            proxy = config.bot.proxy_url
+            bot = Bot(token, base_url=config.bot.api_base_url, request=HTTPXRequest(proxy=proxy))
             async with bot:
                 me = await bot.get_me()
                 reached = []
@@ -396,8 +497,8 @@ def run(config_path: ConfigOption = None) -> None:
     with _friendly_errors():
         config, engine = _setup(config_path)
         config.require_token()
-    configure_logging()
-    run_bot(config, engine=engine)
+        configure_logging()
+        run_bot(config, engine=engine)
 
 
 @app.command()
@@ -516,8 +617,8 @@ def cycle(
         config.require_token()
         if at is not None and at.tzinfo is None:
             raise UserError("--at: give the time zone, e.g. 2021-08-16T09:00+07:00")
-    configure_logging()
-    result = asyncio.run(send_owed_once(config, engine=engine, now=at))
+        configure_logging()
+        result = asyncio.run(send_owed_once(config, engine=engine, now=at))
     out.print(f"{result.period}: {describe_result(result)}")
 
 
@@ -593,5 +694,18 @@ def demo(
         asyncio.run(run_demo(out_dir=out_dir, month=month, seed=seed, console=out))
 
 
-if __name__ == "__main__":
+def _masked_excepthook(
+    kind: type[BaseException], value: BaseException, trace: TracebackType | None
+) -> None:
+    """An unexpected failure's traceback, token masked."""
+    sys.stderr.write(redact("".join(traceback.format_exception(kind, value, trace))))
+
+
+def main() -> None:
+    """The `dondoc` command."""
+    sys.excepthook = _masked_excepthook
     app()
+
+
+if __name__ == "__main__":
+    main()

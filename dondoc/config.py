@@ -12,6 +12,7 @@ import tomllib
 from datetime import date, time
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -47,6 +48,26 @@ class BotSettings(_Section):
     note_max_chars: int = Field(default=1000, ge=10, le=4000)
     # A chat told of failures (the administrators' group, or one person's id); none by default.
     alert_chat_id: int | None = None
+    # For networks that reach Telegram only through a proxy: http://, https:// or socks5://
+    # (user:password@ allowed; the password never appears in a log line).
+    proxy_url: str | None = None
+
+    @field_validator("proxy_url")
+    @classmethod
+    def _proxy_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https", "socks5", "socks5h") or not parts.hostname:
+            raise ValueError(
+                "must be http://, https:// or socks5:// with a host, e.g. socks5://10.0.0.1:1080"
+            )
+        return value
+
+    @property
+    def proxy_password(self) -> str | None:
+        """The proxy's password, if its URL has one (masked in every log line)."""
+        return urlsplit(self.proxy_url).password if self.proxy_url else None
 
     @field_validator("api_base_url")
     @classmethod

@@ -23,13 +23,14 @@ def redact(text: str) -> str:
     return text
 
 
-def redact_in_logs(token: str) -> None:
-    """Mask `token` (and its secret part) in every log record from now on."""
+def redact_in_logs(token: str, *others: str | None) -> None:
+    """Mask `token` (and its secret part), and any `others`, in every log record from now on."""
     global _installed
     _secrets.add(token)
     _, _, secret_part = token.partition(":")
     if len(secret_part) >= 8:
         _secrets.add(secret_part)
+    _secrets.update(other for other in others if other)
     if _installed:
         return
     make_record = logging.getLogRecordFactory()

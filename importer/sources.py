@@ -12,6 +12,8 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+from lxml.etree import XMLSyntaxError
+
 from importer.errors import DirectiveImportError
 from importer.names import nfc
 
@@ -21,12 +23,24 @@ _LEGACY = set("©ª«¬®¯°±²³´µ¶·¸¹º»¼½¾¿ÄÅÆÇËÎÏÐÑÖ�
 _VIETNAMESE = re.compile(r"[ăâđêôơưĂÂĐÊÔƠƯ\u1ea0-\u1ef9]")
 
 
+# A directive is a few dozen pages: anything far larger is not one, and reading it would
+# cost minutes and gigabytes (a small .docx can inflate to hundreds of MB of XML).
+MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_DOCX_XML_BYTES = 30 * 1024 * 1024
+
+
 def read_directive(path: Path) -> str:
     """The text of a directive file, chosen by its extension."""
     if not path.exists():
         raise DirectiveImportError(f"{path}: file not found")
     if path.is_dir():
         raise DirectiveImportError(f"{path}: is a directory, not a file")
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise DirectiveImportError(
+            f"{path}: {size / 2**20:.0f} MB is too large for a directive "
+            f"(limit {MAX_FILE_BYTES // 2**20} MB)"
+        )
     suffix = path.suffix.lower()
     if suffix == ".docx":
         text = docx_text(path)
@@ -104,8 +118,18 @@ def docx_text(path: Path) -> str:
     from docx.text.paragraph import Paragraph
 
     try:
+        with zipfile.ZipFile(path) as archive:
+            inflated = sum(item.file_size for item in archive.infolist())
+    except zipfile.BadZipFile as exc:
+        raise DirectiveImportError(f"{path}: not a readable Word (.docx) file ({exc})") from None
+    if inflated > MAX_DOCX_XML_BYTES:
+        raise DirectiveImportError(
+            f"{path}: the Word file inflates to {inflated / 2**20:.0f} MB "
+            f"(limit {MAX_DOCX_XML_BYTES // 2**20} MB): not a directive"
+        )
+    try:
         document = docx.Document(str(path))
-    except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError) as exc:
+    except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError, XMLSyntaxError) as exc:
         raise DirectiveImportError(f"{path}: not a readable Word (.docx) file ({exc})") from None
     blocks: list[str] = []
     for block in document.iter_inner_content():
@@ -121,22 +145,24 @@ def docx_text(path: Path) -> str:
 def pdf_text(path: Path) -> str:
     """The text layer of a PDF, paragraphs told apart by the vertical gaps between lines."""
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    from pypdf.errors import LimitReachedError, PdfReadError
 
     try:
         reader = PdfReader(str(path))
         pages = list(reader.pages)
+        out: list[str] = []
+        for page in pages:
+            previous_y: float | None = None
+            for y, height, text in _page_lines(page):
+                if previous_y is not None and previous_y - y > height * 1.6:
+                    out.append("")
+                out.append(text.strip())
+                previous_y = y
+            out.append("")
+    except LimitReachedError as exc:
+        raise DirectiveImportError(f"{path}: the PDF is over the reader's limits ({exc})") from None
     except (PdfReadError, OSError, ValueError) as exc:
         raise DirectiveImportError(f"{path}: not a readable PDF ({exc})") from None
-    out: list[str] = []
-    for page in pages:
-        previous_y: float | None = None
-        for y, height, text in _page_lines(page):
-            if previous_y is not None and previous_y - y > height * 1.6:
-                out.append("")
-            out.append(text.strip())
-            previous_y = y
-        out.append("")
     text = "\n".join(out)
     if not text.strip():
         raise DirectiveImportError(

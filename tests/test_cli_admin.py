@@ -33,7 +33,7 @@ def cli(*args: str, config: Path) -> tuple[int, str]:
 
 
 def test_an_invite_can_be_listed_and_revoked_once(config_file: Path) -> None:
-    code, printed = cli("invite", "so-khdt", config=config_file)
+    code, printed = cli("invite", "so-khdt", "--bot", "dondoc_bot", config=config_file)
     assert code == 0
     invite_code = printed.strip().rsplit("start=", 1)[1]
 
@@ -57,7 +57,7 @@ def test_a_backup_is_owner_only_and_restores(config_file: Path, tmp_path: Path) 
     assert stat.S_IMODE(os.stat(copy).st_mode) == 0o600
     assert cli("restore", str(copy), config=config_file)[0] == 2  # asks for --yes
     assert cli("restore", str(copy), "--yes", config=config_file)[0] == 0
-    assert "Sở Kế hoạch" in cli("invite", "so-khdt", config=config_file)[1]
+    assert "Sở Kế hoạch" in cli("invite", "so-khdt", "--bot", "dondoc_bot", config=config_file)[1]
 
 
 def test_doctor_reports_the_missing_token(config_file: Path) -> None:
