@@ -7,10 +7,13 @@ STAMP := $(VENV)/.installed
 .PHONY: demo test run lint venv clean
 
 $(STAMP): pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
-	touch $(STAMP)
+	@echo "==> Setting up $(VENV) (first run only; a minute or two): Python virtual environment"
+	@$(PYTHON) -m venv $(VENV)
+	@echo "==> Installing dondoc and its dependencies (python-telegram-bot, SQLModel, …)"
+	@$(BIN)/pip install --quiet --upgrade pip
+	@$(BIN)/pip install --quiet --progress-bar off -e '.[dev]'
+	@touch $(STAMP)
+	@echo "==> Ready"
 
 venv: $(STAMP)
 

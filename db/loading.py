@@ -53,6 +53,12 @@ def read_data_file(path: Path) -> dict[str, Any]:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise DataFileError(f"{path}: file not found") from None
+    except IsADirectoryError:
+        raise DataFileError(f"{path}: is a folder, not a file") from None
+    except UnicodeDecodeError as exc:
+        raise DataFileError(
+            f"{path}: not UTF-8 text (byte {exc.start}); save the file as UTF-8"
+        ) from None
     except tomllib.TOMLDecodeError as exc:
         raise DataFileError(f"{path}: not valid TOML: {exc}") from None
 

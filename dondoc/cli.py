@@ -647,6 +647,8 @@ def import_directive(
     from importer.sources import read_directive
 
     with _friendly_errors():
+        if out_file is not None and not out_file.parent.is_dir():
+            raise UserError(f"--out: no folder {out_file.parent} (create it first)")
         try:
             registry = load_registry(registry_path or _default_registry())
             found = import_text(read_directive(file), registry, source=str(file))

@@ -52,8 +52,10 @@ class Running:
 
 
 @contextlib.asynccontextmanager
-async def dondoc(*args: str, config: Path, database: Path, name: str) -> AsyncIterator[Running]:
-    """`dondoc ARGS` on the fanout bot's token and `database`; killed on the way out if alive.
+async def dondoc(
+    *args: str, config: Path, database: Path, name: str, token: str = FANOUT_TOKEN
+) -> AsyncIterator[Running]:
+    """`dondoc ARGS` with `token` (the fanout bot's) and `database`; killed on the way out.
 
     Output goes to files named after `name` beside the config (a pipe nobody reads would
     stall a chatty process).
@@ -69,7 +71,7 @@ async def dondoc(*args: str, config: Path, database: Path, name: str) -> AsyncIt
             str(config),
             env={
                 **os.environ,
-                "TELEGRAM_BOT_TOKEN": FANOUT_TOKEN,
+                "TELEGRAM_BOT_TOKEN": token,
                 "DATABASE_URL": f"sqlite:///{database}",
             },
             cwd=config.parent,

@@ -8,7 +8,11 @@ import stat
 from pathlib import Path
 
 import pytest
+from pydantic import SecretStr
 
+from bot.app import build_application
+from db.engine import make_engine
+from dondoc.config import Config
 from dondoc.stage import STAGE_TOKEN, Stage
 from tests.test_chat_flows import button_data, request_for
 
@@ -51,3 +55,21 @@ def test_the_database_file_is_created_owner_only(tmp_path: Path) -> None:
     engine.dispose()
 
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+
+
+def test_building_the_bot_at_debug_with_a_new_token_logs_no_token(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    fresh = "987654321:never-seen-before-token-" + os.urandom(6).hex()
+    caplog.set_level(logging.DEBUG)
+    for name in ("httpx", "httpcore", "telegram", "telegram.ext", "telegram.Bot"):
+        caplog.set_level(logging.DEBUG, logger=name)
+    config = Config(token=SecretStr(fresh))
+    engine = make_engine(f"sqlite:///{tmp_path / 'x.db'}")
+
+    build_application(config, engine=engine)
+    engine.dispose()
+
+    assert any("Bot API URL" in r.getMessage() for r in caplog.records)  # PTB logged the URL
+    assert fresh not in caplog.text
+    assert fresh.partition(":")[2] not in caplog.text
