@@ -27,6 +27,7 @@ _VIETNAMESE = re.compile(r"[ăâđêôơưĂÂĐÊÔƠƯ\u1ea0-\u1ef9]")
 # cost minutes and gigabytes (a small .docx can inflate to hundreds of MB of XML).
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_DOCX_XML_BYTES = 30 * 1024 * 1024
+MAX_TEXT_CHARS = 1_000_000  # some 500 pages of text
 
 
 def read_directive(path: Path) -> str:
@@ -53,6 +54,11 @@ def read_directive(path: Path) -> str:
     else:
         text = decode_text(path.read_bytes(), path)
         text = strip_markdown(text) if suffix in {".md", ".markdown"} else text
+    if len(text) > MAX_TEXT_CHARS:
+        raise DirectiveImportError(
+            f"{path}: {len(text):,} characters of text is too long for a directive "
+            f"(limit {MAX_TEXT_CHARS:,})"
+        )
     text = nfc(text)
     if not text.strip():
         raise DirectiveImportError(f"{path}: the file is empty")

@@ -9,6 +9,7 @@ import sqlite3
 import zipfile
 from pathlib import Path
 
+import docx
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -252,3 +253,25 @@ def test_the_masking_console_never_prints_the_token(monkeypatch: pytest.MonkeyPa
     MaskedConsole(file=buffer).print(f"The token `{WRONG_TOKEN}` was rejected")
 
     assert WRONG_TOKEN not in buffer.getvalue() and "<token>" in buffer.getvalue()
+
+
+def test_a_docx_with_a_huge_text_run_is_refused_in_one_line(tmp_path: Path) -> None:
+    huge = tmp_path / "huge-run.docx"
+    document = docx.Document()
+    document.add_paragraph("1. Sở Y tế chủ trì: " + "rất dài " * 1_600_000)  # a 12 MB text run
+    document.save(str(huge))
+
+    line = one_line_error(*cli("import", str(huge), config=None))
+
+    assert "huge-run.docx" in line
+
+
+def test_a_text_far_longer_than_any_directive_is_refused_in_one_line(tmp_path: Path) -> None:
+    endless = tmp_path / "endless.txt"
+    endless.write_text(
+        "\n".join(f"{n}. Sở Y tế chủ trì nhiệm vụ số {n}." for n in range(60_000)), encoding="utf-8"
+    )
+
+    line = one_line_error(*cli("import", str(endless), config=None))
+
+    assert "too long for a directive" in line and "limit 1,000,000" in line
