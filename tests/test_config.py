@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from bot.app import build_application
+from db.engine import make_engine
 from dondoc.config import ConfigError, load_config, parse_config
 
 
@@ -114,3 +117,32 @@ def test_the_command_exits_with_status_2_and_no_traceback(tmp_path: Path) -> Non
     assert done.returncode == 2
     assert "schedule.due_day" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_a_proxy_url_must_name_a_scheme_and_a_host() -> None:
+    assert "bot.proxy_url: must be http://, https:// or socks5://" in error_of(
+        {"bot": {"proxy_url": "10.0.0.1:3128"}}
+    )
+    config = parse_config(
+        {"bot": {"proxy_url": "socks5://vp:m4tkhau-bi-mat@10.0.0.1:1080"}}, env={}
+    )
+    assert config.bot.proxy_password == "m4tkhau-bi-mat"
+
+
+def test_the_proxy_password_never_reaches_a_log_line(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    for name in ("httpx", "telegram", "telegram.ext"):
+        caplog.set_level(logging.DEBUG, logger=name)
+    proxy = "http://vp:m4tkhau-proxy-9f1c@127.0.0.1:3128"
+    config = parse_config(
+        {"bot": {"proxy_url": proxy}}, env={"TELEGRAM_BOT_TOKEN": "123456:proxy-test-token-abc"}
+    )
+    engine = make_engine(f"sqlite:///{tmp_path / 'x.db'}")
+    application = build_application(config, engine=engine)
+    logging.getLogger("dondoc.test").warning("proxy is %s", proxy)
+    engine.dispose()
+
+    assert application.bot.request is not None
+    assert "m4tkhau-proxy-9f1c" not in caplog.text
