@@ -441,12 +441,15 @@ def doctor(config_path: ConfigOption = None) -> None:
     check(True, "config is valid")
     engine = make_engine(config.database.url)
     head = ScriptDirectory(str(MIGRATIONS_DIR)).get_current_head()
+    problem = "missing"
     try:
         with engine.connect() as connection:
             version = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
-    except Exception:  # noqa: BLE001 - any failure here is the finding
+    except Exception as exc:  # noqa: BLE001 - any failure here is the finding
         version = None
-    check(version == head, f"database schema {version or 'missing'} (this version needs {head})")
+        if isinstance(exc, OperationalError) and "no such table" not in str(exc.orig):
+            problem = f"unreadable: {_one_line(exc.orig)}"  # read-only, locked, not a database
+    check(version == head, f"database schema {version or problem} (this version needs {head})")
     if config.token is None:
         check(False, "TELEGRAM_BOT_TOKEN is not set")
     else:
