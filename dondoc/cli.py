@@ -553,7 +553,7 @@ def summary(
             )
         made = render_file(digest, fmt, zone=config.schedule.zone, locale=config.bot.locale)
     if out_dir is None:
-        sys.stdout.write(made.content.decode("utf-8").lstrip("\ufeff"))
+        sys.stdout.write(redact(made.content.decode("utf-8").lstrip("\ufeff")))
         return
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / made.name).write_bytes(made.content)
@@ -661,11 +661,13 @@ def import_directive(
         for warning in found.warnings:
             err.print(f"[yellow]warning:[/yellow] {warning}", highlight=False)
         if as_json:
-            sys.stdout.write(json.dumps(to_json(found), ensure_ascii=False, indent=2) + "\n")
+            sys.stdout.write(
+                redact(json.dumps(to_json(found), ensure_ascii=False, indent=2)) + "\n"
+            )
             return
         document = tomli_w.dumps(to_data(found), multiline_strings=True)
         if out_file is None:
-            sys.stdout.write(document)
+            sys.stdout.write(redact(document))
         else:
             out_file.write_text(document, encoding="utf-8")
             err.print(f"wrote {out_file}: review it, then `dondoc load {out_file}`")

@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 
 from bot_api_server import BotApiServer
 from dondoc.cli import app
-from dondoc.fanout import FANOUT_TOKEN
+from dondoc.fanout import FANOUT_TOKEN, seed_fanout
 from dondoc.stage import REFERENCE_FILES
 from tests.processes import dondoc, write_config
 
@@ -275,3 +275,16 @@ def test_a_text_far_longer_than_any_directive_is_refused_in_one_line(tmp_path: P
     line = one_line_error(*cli("import", str(endless), config=None))
 
     assert "too long for a directive" in line and "limit 1,000,000" in line
+
+
+async def test_an_invite_links_to_the_bot_telegram_names(tmp_path: Path) -> None:
+    async with BotApiServer() as server:
+        server.add_bot(FANOUT_TOKEN, username="vp_hanoi_dondoc_bot")
+        database = tmp_path / "city.db"
+        (await seed_fanout(server, database, 1)).dispose()
+        config = write_config(tmp_path, server.base_url)
+        async with dondoc("invite", "dv-00000", config=config, database=database, name="i") as made:
+            output, errors = await made.finish(timeout=60)
+
+    assert made.process.returncode == 0, errors
+    assert "https://t.me/vp_hanoi_dondoc_bot?start=" in output
