@@ -21,6 +21,7 @@ Decisions a reader makes, made here the same way every time:
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -88,21 +89,27 @@ def import_text(text: str, registry: Registry, *, source: str = "<text>") -> Imp
     """Read a directive's text against a registry."""
     lines = text.split("\n")
     header = parse_header(lines)
-    if header.code is None:
-        raise DirectiveImportError(
-            f'{source}: not a directive: no document number ("Số: 2658/UBND-KT") found'
-        )
-    if header.date is None:
-        raise DirectiveImportError(
-            f'{source}: no date of issue ("Hà Nội, ngày 16 tháng 8 năm 2021") found'
-        )
+    # A header that cannot be read is a blank for the reviewer, never a refusal: only a
+    # document without a single task is not a directive.
     body = outline(paragraphs(body_lines(lines, header.body_start)))
     closing: list[str] = []
     tasks: list[ImportedTask] = []
-    _collect(body.items, registry, header.date, None, "", tasks, closing)
+    _collect(
+        body.items, registry, header.date or _likely_year_start(text), None, "", tasks, closing
+    )
     if not tasks:
         raise DirectiveImportError(
             f"{source}: not a directive: no numbered tasks (1., 2.1., a), …) found"
+        )
+    header_warnings = []
+    if header.code is None:
+        header_warnings.append(
+            'no document number ("Số: 2658/UBND-KT") found: fill in [directive] code'
+        )
+    if header.date is None:
+        header_warnings.append(
+            "no date of issue found: fill in [directive] date (deadlines without a year were "
+            "read in the year the text names most)"
         )
     _number_uniquely(tasks)
     recipients = []
@@ -114,7 +121,9 @@ def import_text(text: str, registry: Registry, *, source: str = "<text>") -> Imp
                 recipients.extend(found)
                 continue
         recipients.append(Found(clean_name(name), code))
-    result = ImportedDirective(header=header, recipients=recipients, tasks=tasks)
+    result = ImportedDirective(
+        header=header, recipients=recipients, tasks=tasks, warnings=header_warnings
+    )
     closing_text = "\n".join(closing)
     result.cadence = find_cadence(closing_text) or find_cadence("\n".join(body.preamble))
     result.tracker = _tracker(closing, registry)
@@ -135,6 +144,12 @@ def import_text(text: str, registry: Registry, *, source: str = "<text>") -> Imp
     if result.cadence is None:
         result.warnings.append("no reporting cadence found: monthly assumed")
     return result
+
+
+def _likely_year_start(text: str) -> date:
+    """Without a date of issue: the 1st of January of the year the text names most."""
+    years = Counter(int(y) for y in re.findall(r"\b(19[5-9]\d|20\d\d)\b", text))
+    return date(years.most_common(1)[0][0] if years else date.today().year, 1, 1)
 
 
 def _heading(item: Item, registry: Registry) -> str | None:
@@ -306,8 +321,9 @@ def to_data(directive: ImportedDirective) -> dict[str, Any]:
     """The reviewable TOML shape (DESIGN.md "Data files"): agencies as registry codes."""
     header = directive.header
     head: dict[str, Any] = {
-        "code": header.code,
-        "date": header.date,
+        # Blank where the header could not be read: the reviewer fills it in.
+        "code": header.code or "",
+        "date": header.date or "",
         "issuer": header.issuer or "",
         "subject": header.subject or "",
     }

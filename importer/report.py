@@ -22,7 +22,8 @@ def task_table(directive: ImportedDirective) -> Table:
     cadence = directive.cadence.every if directive.cadence else "—"
     table = Table(
         title=(
-            f"{header.code} ({header.date:%d/%m/%Y}) — {header.issuer or '?'}\n"
+            f"{header.code or '?'} ({f'{header.date:%d/%m/%Y}' if header.date else '?'}) — "
+            f"{header.issuer or '?'}\n"
             f"{header.subject or ''}\ntheo dõi: {tracker} · báo cáo: {cadence}"
         ),
         show_lines=False,

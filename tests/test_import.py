@@ -336,7 +336,7 @@ def test_import_json_shows_names_as_found_and_matched() -> None:
             "Số: 1/UBND\nHà Nội, ngày 1 tháng 1 năm 2022\nChỉ là một đoạn văn.\n".encode(),
             "no numbered tasks",
         ),
-        ("Một bức thư.\n\n1. Không có số hiệu.\n".encode(), "not a directive"),
+        ("Một bức thư, không có nhiệm vụ nào được đánh số.\n".encode(), "not a directive"),
         ("Uû ban nh©n d©n thµnh phè Hµ Néi\n1. Së Y tÕ chñ tr×.\n".encode(), "legacy"),
         ("Uû ban nh©n d©n thµnh phè Hµ Néi\n1. Së Y tÕ chñ tr×.\n".encode("cp1252"), "legacy"),
         (
@@ -355,3 +355,29 @@ def test_bad_input_is_one_clear_line_and_exit_status_2(
     result = runner.invoke(app, ["import", str(path)])
     assert result.exit_code == 2
     assert "Traceback" not in result.output
+
+
+def test_a_header_that_cannot_be_read_is_a_warning_and_a_blank_never_a_refusal(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "no-header.txt"
+    path.write_text(
+        "(bản chụp, phần đầu văn bản bị mờ)\n\n"
+        "1. Sở Y tế chủ trì, phối hợp Sở Tài chính rà soát trang thiết bị, hoàn thành "
+        "trước ngày 30/9/2021.\n"
+        "2. Sở Xây dựng chủ trì kiểm tra các công trình trong năm 2021.\n",
+        encoding="utf-8",
+    )
+
+    found = read(path, load_registry(ROOT / "reference" / "hanoi-agencies.toml"))
+    result = runner.invoke(app, ["import", str(path)])
+
+    assert [task.number for task in found.tasks] == ["1", "2"]
+    assert any("no document number" in w for w in found.warnings)
+    assert any("no date of issue" in w for w in found.warnings)
+    assert found.tasks[0].deadline is not None
+    assert found.tasks[0].deadline.due.isoformat() == "2021-09-30"
+    assert result.exit_code == 0, result.output
+    data = tomllib.loads(result.stdout)
+    assert data["directive"]["code"] == "" and data["directive"]["date"] == ""
+    assert [t["lead"] for t in data["task"]] == [["so-y-te"], ["so-xay-dung"]]

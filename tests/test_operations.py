@@ -52,7 +52,11 @@ def one_line_error(code: int, output: str) -> str:
 
 
 def database_bytes(config: Path) -> bytes:
-    return (config.parent / "dondoc.db").read_bytes()
+    """The database's content (a dump: a checkpoint may rewrite the file's pages)."""
+    with sqlite3.connect(config.parent / "dondoc.db") as db:
+        dump = "\n".join(db.iterdump())
+    db.close()
+    return dump.encode()
 
 
 # --- Telegram: a rejected token, an unreachable server ---------------------------------------
