@@ -253,7 +253,10 @@ def _stop_on_signals(application: AppType) -> None:
 
     loop = asyncio.get_running_loop()
     for number in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(number, stop)
+        try:
+            loop.add_signal_handler(number, stop)
+        except (NotImplementedError, RuntimeError):  # not on this platform / not main thread
+            log.debug("no handler for signal %s here", number)
 
 
 async def send_owed_once(
