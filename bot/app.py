@@ -217,8 +217,8 @@ def run(config: Config, *, engine: Engine, sleep: Callable[[float], None] = time
     """
     delay, said_at = RETRY_FIRST_SECONDS, -RETRY_MAX_SECONDS
     while True:
-        application = build_application(config, engine=engine)
         try:
+            application = build_application(config, engine=engine)
             # Our own signal handlers (set in `_post_init`) wind the send-out down first:
             # with PTB's, the shutdown would wait for a whole send-out of thousands.
             application.run_polling(
@@ -230,10 +230,14 @@ def run(config: Config, *, engine: Engine, sleep: Callable[[float], None] = time
             return
         except InvalidToken:
             raise
+        except KeyboardInterrupt:
+            return  # Ctrl-C while Telegram could not be reached yet
         except NetworkError as exc:
             if time.monotonic() - said_at >= RETRY_MAX_SECONDS:
                 log.warning(
-                    "Telegram cannot be reached (%s); trying again, every %.0f s", exc, delay
+                    "Telegram cannot be reached (%s); trying again in %.0f s, then less often",
+                    exc,
+                    delay,
                 )
                 said_at = time.monotonic()
         try:

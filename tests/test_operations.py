@@ -95,10 +95,10 @@ async def test_an_unreachable_telegram_is_retried_and_said_once(tmp_path: Path) 
 
     assert cycle.process.returncode == 2
     assert "Telegram cannot be reached" in cycle_errors and "Traceback" not in cycle_errors
-    assert still_trying
-    assert run_errors.count("cannot be reached") == 1  # said once a minute at most
-    assert "Traceback" not in run_errors
-    assert bot.process.returncode == 0
+    assert still_trying, run_errors
+    assert run_errors.count("cannot be reached") == 1, run_errors  # once a minute at most
+    assert "Traceback" not in run_errors, run_errors
+    assert bot.process.returncode == 0, run_errors
 
 
 # --- the database ------------------------------------------------------------------------------
