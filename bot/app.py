@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+import threading
 import time
 from collections.abc import Callable
 from datetime import datetime
@@ -209,7 +210,12 @@ def describe_result(result: CycleResult) -> str:
     )
 
 
-def run(config: Config, *, engine: Engine, sleep: Callable[[float], None] = time.sleep) -> None:
+def _pause(seconds: float) -> None:
+    """Wait, interruptible by Ctrl-C (an Event, not time.sleep: libfaketime breaks the latter)."""
+    threading.Event().wait(seconds)
+
+
+def run(config: Config, *, engine: Engine, sleep: Callable[[float], None] = _pause) -> None:
     """Poll Telegram until interrupted (Ctrl-C, SIGTERM): then wind down and stop.
 
     While Telegram cannot be reached the bot keeps trying, waiting longer each time (up

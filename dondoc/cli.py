@@ -501,7 +501,10 @@ def run(config_path: ConfigOption = None) -> None:
         config, engine = _setup(config_path)
         config.require_token()
         configure_logging()
-        run_bot(config, engine=engine)
+        try:
+            run_bot(config, engine=engine)
+        except KeyboardInterrupt:  # Ctrl-C at any moment of a start that keeps failing
+            raise typer.Exit(0) from None
 
 
 @app.command()
