@@ -210,6 +210,10 @@ def describe_result(result: CycleResult) -> str:
     )
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def _pause(seconds: float) -> None:
     """Wait, interruptible by Ctrl-C (an Event, not time.sleep: libfaketime breaks the latter)."""
     threading.Event().wait(seconds)
@@ -221,6 +225,9 @@ def run(config: Config, *, engine: Engine, sleep: Callable[[float], None] = _pau
     While Telegram cannot be reached the bot keeps trying, waiting longer each time (up
     to a minute), and says so in the log at most once a minute. A rejected token stops it.
     """
+    # SIGTERM (a service manager's stop) ends a start that keeps failing as cleanly as
+    # Ctrl-C; once the bot runs, `_stop_on_signals` takes both over.
+    signal.signal(signal.SIGTERM, _interrupt)
     delay, said_at = RETRY_FIRST_SECONDS, -RETRY_MAX_SECONDS
     while True:
         try:

@@ -46,8 +46,11 @@ class Running:
         return self.texts()
 
     async def interrupt(self, timeout: float = 60) -> tuple[str, str]:
-        """Stop a running bot as Ctrl-C would; its output and errors."""
-        self.process.send_signal(signal.SIGINT)
+        """Stop a running bot as a service manager does (SIGTERM); its output and errors.
+
+        Not SIGINT: a process started from a background job inherits SIGINT ignored.
+        """
+        self.process.send_signal(signal.SIGTERM)
         return await self.finish(timeout)
 
 
