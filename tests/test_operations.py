@@ -22,7 +22,7 @@ from dondoc.stage import REFERENCE_FILES
 from tests.processes import dondoc, write_config
 
 runner = CliRunner()
-WRONG_TOKEN = "123456789:AAHwrongwrongwrongwrongwrongwrong12"
+WRONG_TOKEN = "123456789:not-a-real-token-only-for-these-tests"
 
 
 @pytest.fixture
