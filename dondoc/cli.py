@@ -637,8 +637,13 @@ def import_directive(
     as_json: Annotated[
         bool, typer.Option("--json", help="Print JSON (names as found and as matched).")
     ] = False,
-    registry_path: Annotated[
-        Path | None, typer.Option("--registry", help="Agency registry TOML (default: Hanoi's).")
+    registry_paths: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--registry",
+            help="Agency registry TOML; repeat for several, the first one's codes win "
+            "(default: Hanoi's, then the national one).",
+        ),
     ] = None,
 ) -> None:
     """Read a directive and propose its tasks and agencies as TOML for review (`dondoc load`)."""
@@ -648,7 +653,7 @@ def import_directive(
 
     from importer.directive import import_text, to_data, to_json
     from importer.errors import DirectiveImportError
-    from importer.names import load_registry
+    from importer.names import load_registries
     from importer.report import task_table
     from importer.sources import read_directive
 
@@ -656,7 +661,7 @@ def import_directive(
         if out_file is not None and not out_file.parent.is_dir():
             raise UserError(f"--out: no folder {out_file.parent} (create it first)")
         try:
-            registry = load_registry(registry_path or _default_registry())
+            registry = load_registries(registry_paths or default_registries())
             found = import_text(read_directive(file), registry, source=str(file))
         except DirectiveImportError as exc:
             raise UserError(str(exc)) from None
@@ -676,10 +681,12 @@ def import_directive(
             err.print(f"wrote {out_file}: review it, then `dondoc load {out_file}`")
 
 
-def _default_registry() -> Path:
+def default_registries() -> list[Path]:
+    """The registries `dondoc import` matches names against unless told otherwise."""
     import reference
 
-    return Path(reference.__file__).parent / "hanoi-agencies.toml"
+    folder = Path(reference.__file__).parent
+    return [folder / "hanoi-agencies.toml", folder / "vn-national-agencies.toml"]
 
 
 @app.command()

@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass, field
 
 from importer.names import AGENCY_HEADS, OPEN_SET, Found, NameList, Registry, nfc, read_names
+from importer.titles import plain_names
 
 # Words that begin a predicate (lowercase, as in running text; names are capitalised).
 PREDICATE_WORDS = (
@@ -141,6 +142,13 @@ PREDICATE_WORDS = (
 _PREDICATE = re.compile(
     r"(?:" + "|".join(re.escape(w) for w in sorted(PREDICATE_WORDS, key=len, reverse=True)) + r")\b"
 )
+
+
+def starts_predicate(text: str) -> bool:
+    """Whether the text opens with a word that begins a predicate ("triển khai", "chủ trì")."""
+    return bool(_PREDICATE.match(text))
+
+
 _ASSIGNING = re.compile(r"(?:yêu cầu|giao|đề nghị)\s+", re.IGNORECASE)
 _OPENING = re.compile(r"^(?:Giao|Yêu cầu|Đề nghị)\s+")
 _LEAD = re.compile(r"\s*(?:là cơ quan |làm cơ quan )?(?:chủ trì|là đầu mối|làm đầu mối)\b")
@@ -280,7 +288,8 @@ def find_assignees(paragraph: str, registry: Registry) -> Assignees:
     """The lead and coordinating agencies one paragraph names."""
     found = Assignees()
     subjects: list[Found] = []
-    for sentence in sentences(re.sub(r"^[-+•–*]\s+", "", nfc(paragraph.strip()))):
+    plain = plain_names(nfc(paragraph.strip()), registry)
+    for sentence in sentences(re.sub(r"^[-+•–*]\s+", "", plain)):
         chair = False
         for clause in re.split(r";\s*", sentence):
             for lead in _LEAD.finditer(clause):
@@ -323,7 +332,7 @@ def _subject(sentence: str, registry: Registry) -> list[Found]:
 
 def duty_of(paragraph: str, registry: Registry) -> str:
     """The paragraph's first duty without the names that open it: the stuff of a title."""
-    sentence = sentences(nfc(paragraph))[0] if paragraph.strip() else ""
+    sentence = sentences(plain_names(nfc(paragraph), registry))[0] if paragraph.strip() else ""
     clause = re.split(r";\s*", sentence)[0]
     text = _INTRO.sub("", clause.strip())
     lead = _LEAD.search(text)

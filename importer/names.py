@@ -203,6 +203,21 @@ def registry_from_data(data: dict[str, Any]) -> Registry:
     return registry
 
 
+def merged(registries: list[Registry]) -> Registry:
+    """One matcher over several registries; where a name is in two, the first one's code wins."""
+    first = registries[0]
+    result = Registry(
+        name=first.name,
+        secretariat=first.secretariat,
+        place_suffixes=list(first.place_suffixes),
+    )
+    for registry in registries:
+        for tokens, code in registry.codes.items():
+            result.codes.setdefault(tokens, code)
+        result.longest = max(result.longest, registry.longest)
+    return result
+
+
 def load_registry(path: Path) -> Registry:
     """The registry file at `path`, with a clear error if it cannot be read."""
     try:
@@ -214,6 +229,11 @@ def load_registry(path: Path) -> Registry:
     if "agency" not in data and "group" not in data:
         raise DirectiveImportError(f"{path}: not a registry (no [[agency]] or [[group]])")
     return registry_from_data(data)
+
+
+def load_registries(paths: list[Path]) -> Registry:
+    """The registries at `paths` as one matcher (the first one's codes win)."""
+    return merged([load_registry(path) for path in paths])
 
 
 _HEAD_SPLIT = re.compile(

@@ -14,6 +14,7 @@ from typing import Any
 
 from lxml.etree import XMLSyntaxError
 
+from importer.clean import clean_text
 from importer.errors import DirectiveImportError
 from importer.names import nfc
 
@@ -59,7 +60,7 @@ def read_directive(path: Path) -> str:
             f"{path}: {len(text):,} characters of text is too long for a directive "
             f"(limit {MAX_TEXT_CHARS:,})"
         )
-    text = nfc(text)
+    text = clean_text(nfc(text))
     if not text.strip():
         raise DirectiveImportError(f"{path}: the file is empty")
     check_not_mojibake(text, path)

@@ -322,10 +322,22 @@ def test_import_writes_toml_that_dondoc_load_accepts(tmp_path: Path) -> None:
 
 
 def test_import_json_shows_names_as_found_and_matched() -> None:
+    hanoi_only = str(ROOT / "reference" / "hanoi-agencies.toml")
+    result = runner.invoke(
+        app,
+        ["import", str(DIRECTIVES / "bo-y-te-cong-dien.txt"), "--json", "--registry", hanoi_only],
+    )
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)
+    first = data["tasks"][0]["lead"][0]
+    assert first["code"] is None and "tỉnh" in first["name"]
+
+
+def test_import_matches_central_names_with_the_national_registry_by_default() -> None:
     result = runner.invoke(app, ["import", str(DIRECTIVES / "bo-y-te-cong-dien.txt"), "--json"])
     assert result.exit_code == 0
     data = json.loads(result.stdout)
-    assert data["tasks"][0]["lead"][0]["code"] is None
+    assert data["tasks"][0]["lead"][0]["code"] == "ubnd-cac-tinh"
 
 
 @pytest.mark.parametrize(
