@@ -109,6 +109,7 @@ def _number(number: str) -> str:
 
 
 def _key(name: str, registry: Registry) -> str:
+    name = re.sub(r"(?<=\w)_(?=\w)", " ", name)  # a word-segmented corpus spells names so
     plain = plain_names(name, registry)
     code = registry.match(plain) or registry.match(name)
     if code:

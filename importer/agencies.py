@@ -149,8 +149,10 @@ def starts_predicate(text: str) -> bool:
     return bool(_PREDICATE.match(text))
 
 
-_ASSIGNING = re.compile(r"(?:yêu cầu|giao|đề nghị)\s+", re.IGNORECASE)
-_OPENING = re.compile(r"^(?:Giao|Yêu cầu|Đề nghị)\s+")
+_ASSIGNING = re.compile(
+    r"\b(?:yêu cầu|giao(?!\s+(?:thông|dịch|lưu|nhận|kết|ban))|đề nghị)\s+", re.IGNORECASE
+)
+_OPENING = re.compile(r"^(?:Giao(?!\s+thông)|Yêu cầu|Đề nghị)\s+")
 _LEAD = re.compile(r"\s*(?:là cơ quan |làm cơ quan )?(?:chủ trì|là đầu mối|làm đầu mối)\b")
 _COORDINATE = re.compile(r"\bphối hợp(?:\s+chặt chẽ)?(?:\s+với)?\s+")
 _INTRO = re.compile(
@@ -320,7 +322,7 @@ def _subject(sentence: str, registry: Registry) -> list[Found]:
     if not names.found or end == 0:
         return []
     rest = text[end:].lstrip()
-    assigning = re.match(r"(?:yêu cầu|giao|đề nghị)\s+", rest)
+    assigning = _ASSIGNING.match(rest)
     if assigning:
         objects, _ = leading_names(rest[assigning.end() :], registry)
         return objects.found

@@ -45,9 +45,38 @@ def clean_text(text: str) -> str:
         text = html.unescape(text)
     text = text.replace("\f", "\n").replace("\u00ad", "").replace("\u200b", "")
     text = re.sub(r"\*\*|__", "", text)
+    if len(re.findall(r"(?<=\w)_(?=\w)", text)) > 20:
+        # A word-segmented text ("Sở Kế_hoạch và Đầu_tư , ..."): words and punctuation as written.
+        text = re.sub(r"(?<=\w)_(?=\w)", " ", text)
+        text = re.sub(r"(?<=\S) +([,.;:)!?])", r"\1", text)
+        text = re.sub(r"\( +", "(", text)
+    text = re.sub(r"(?<=\w) -(?=[A-ZĐ][a-zà-ỹđ])", " ", text)  # OCR's "Bộ -Thông tin"
     lines = [_join_split_syllables(line) for line in text.split("\n")]
-    lines = ["" if _PAGE_MARK.match(line) and line.strip() else line for line in lines]
-    return "\n".join(_without_running_headers(lines))
+    return "\n".join(_without_running_headers(_without_page_breaks(lines)))
+
+
+def _without_page_breaks(lines: list[str]) -> list[str]:
+    """Page numbers and break markers gone; a sentence cut by a page break joined again."""
+    out: list[str] = []
+    broken = False
+    for line in lines:
+        if line.strip() and _PAGE_MARK.match(line):
+            broken = True
+            continue
+        if not line.strip():
+            out.append(line)
+            continue
+        if broken:
+            last = next((i for i in range(len(out) - 1, -1, -1) if out[i].strip()), None)
+            if (
+                last is not None
+                and not out[last].rstrip().endswith((".", ";", ":", "!", "?"))
+                and not re.match(r"^(?:[-+•–*]|\d+(?:\.\d+)*[.)]|[a-zđ][)]|[IVX]+\.)\s", line.strip())
+            ):
+                del out[last + 1 :]
+            broken = False
+        out.append(line)
+    return out
 
 
 def _join_split_syllables(line: str) -> str:

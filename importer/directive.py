@@ -26,12 +26,20 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from importer.agencies import Assignees, duty_of, find_assignees, sentences, unique
+from importer.agencies import (
+    Assignees,
+    duty_of,
+    find_assignees,
+    leading_names,
+    sentences,
+    unique,
+)
 from importer.deadlines import Cadence, Deadline, find_cadence, find_deadline
 from importer.errors import DirectiveImportError
 from importer.header import Header, parse_header
 from importer.names import Found, Registry, clean_name, fold, read_names
 from importer.structure import Item, body_lines, outline, paragraphs, text_of
+from importer.titles import plain_names
 
 _CLOSING = ("to chuc thuc hien", "dieu khoan thi hanh", "trach nhiem thi hanh")
 _EXPLAINING = (
@@ -94,8 +102,15 @@ def import_text(text: str, registry: Registry, *, source: str = "<text>") -> Imp
     body = outline(paragraphs(body_lines(lines, header.body_start)))
     closing: list[str] = []
     tasks: list[ImportedTask] = []
+    addressees = _addressees(body.preamble, header.recipients, registry)
     _collect(
-        body.items, registry, header.date or _likely_year_start(text), None, "", tasks, closing
+        body.items,
+        registry,
+        header.date or _likely_year_start(text),
+        addressees,
+        "",
+        tasks,
+        closing,
     )
     if not tasks:
         raise DirectiveImportError(
@@ -146,6 +161,24 @@ def import_text(text: str, registry: Registry, *, source: str = "<text>") -> Imp
     return result
 
 
+_ASKS = re.compile(r"\b(?:yêu cầu|đề nghị|giao)\s+", re.IGNORECASE)
+
+
+def _addressees(preamble: list[str], recipients: list[str], registry: Registry) -> Assignees | None:
+    """Who the document asks, for the tasks that name nobody: "… yêu cầu X, Y …:" or "Kính gửi"."""
+    for paragraph in reversed(preamble[-3:]):
+        text = plain_names(paragraph, registry)
+        for ask in reversed(list(_ASKS.finditer(text))):
+            names, _ = leading_names(text[ask.end() :], registry)
+            known = [f for f in names.found if f.code]
+            if known:
+                return Assignees(lead=unique(names.found))
+    found = []
+    for name in recipients:
+        found.extend(f for f in read_names(plain_names(name, registry), registry).found if f.code)
+    return Assignees(lead=unique(found)) if found else None
+
+
 def _likely_year_start(text: str) -> date:
     """Without a date of issue: the 1st of January of the year the text names most."""
     years = Counter(int(y) for y in re.findall(r"\b(19[5-9]\d|20\d\d)\b", text))
@@ -165,6 +198,36 @@ def _heading(item: Item, registry: Registry) -> str | None:
     if first.rstrip().endswith(":") and not find_assignees(first, registry).lead:
         return first.rstrip(" :")
     return None
+
+
+_HEADING_TAIL = re.compile(
+    r"\s*(?:(?:có|chịu)\s+trách\s+nhiệm|theo chức năng,? nhiệm vụ(?: được giao)?|"
+    r"thực hiện(?: tốt)?(?: các| một số)?(?: nhiệm vụ| nội dung)?(?: sau| sau đây| cụ thể)?|"
+    r"(?:các\s+)?nhiệm vụ(?: cụ thể)?(?: như)? sau(?: đây)?|chủ trì|khẩn trương|tập trung|"
+    r"chỉ đạo|cần|như sau|[,(]|\)|\s)*:?\s*$",
+    re.IGNORECASE,
+)
+
+
+def agency_heading(paragraph: str, registry: Registry) -> Assignees | None:
+    """The agencies a heading such as "3. Sở Tài chính:" or "a) Bộ Y tế chịu trách nhiệm:" names."""
+    text = plain_names(paragraph.strip(), registry)
+    text = re.sub(r"^(?:Giao|Đề nghị|Yêu cầu)\s+", "", text)
+    if len(text) > 400:
+        return None
+    names, end = leading_names(text, registry)
+    if not names.found or end == 0:
+        return None
+    rest = text[end:]
+    colon = rest.find(":")
+    if colon < 0 and not paragraph.rstrip().endswith(":"):
+        # "b) Bộ Tài chính" with nothing after the name is a heading too.
+        if rest.strip(" .;"):
+            return None
+    tail = rest[: colon + 1] if colon >= 0 else rest
+    if not _HEADING_TAIL.fullmatch(tail):
+        return None
+    return Assignees(lead=list(names.found), coordinating_open=names.open_set)
 
 
 def _collect(
@@ -202,8 +265,9 @@ def _collect(
             )
             continue
         if inner:
-            paras = item.paragraphs[1:] if heading else item.paragraphs
-            own = _assignees(paras, registry)
+            # "1. Bộ Công Thương chủ trì, phối hợp với …" over a), b): the heading's agencies
+            # lead the items that name none of their own.
+            own = _assignees(item.paragraphs, registry)
             _collect(
                 inner,
                 registry,
@@ -216,6 +280,19 @@ def _collect(
             )
             continue
         if item.kind == "bullet":
+            continue
+        bullets = [c for c in item.children if c.kind == "bullet"]
+        owner = agency_heading(item.paragraphs[0], registry) if item.paragraphs else None
+        if bullets and owner is not None:
+            # "a) Ngân hàng Nhà nước Việt Nam:" then "- …", "- …": each bullet is its task.
+            tail = item.paragraphs[0].split(":", 1)[1].strip() if ":" in item.paragraphs[0] else ""
+            if tail or len(item.paragraphs) > 1:
+                extra = Item(item.kind, item.label, [tail, *item.paragraphs[1:]] if tail else item.paragraphs[1:])
+                tasks.append(_task(extra, number, None, registry, issued, owner, roman))
+            for index, bullet in enumerate(bullets, start=1):
+                tasks.append(
+                    _task(bullet, f"{number}.{index}", None, registry, issued, owner, roman)
+                )
             continue
         tasks.append(_task(item, number, heading, registry, issued, inherited, roman))
 

@@ -14,7 +14,7 @@ import re
 from importer.names import Registry, folded_tokens
 
 _TITLE = re.compile(
-    r"\b(?:Phó\s+)?(?:Bộ trưởng|Thứ trưởng|Thủ trưởng|Giám đốc|Chủ tịch|Tổng Giám đốc|"
+    r"\b(?:Phó\s+)?(?:Bộ trưởng|Thứ trưởng|Thủ trưởng|Giám đốc|Chủ tịch|Tổng [Gg]iám đốc|"
     r"Chánh Văn phòng|Chánh Thanh tra|Tổng Thanh tra|Trưởng [Bb]an|Tổng [Cc]ục trưởng|"
     r"Cục trưởng|Thống đốc|Tổng Kiểm toán nhà nước|Viện trưởng|Chánh án|Hiệu trưởng|"
     r"Người đứng đầu|Lãnh đạo|Trưởng phòng|Chỉ huy trưởng|Tư lệnh|Chủ nhiệm|Tổng biên tập|"
@@ -37,8 +37,14 @@ _DISTRIBUTED = re.compile(
 _LIST_END = re.compile(r"[;:.()]|\s(?:chủ trì|phối hợp|theo|khẩn trương|tiếp tục|có trách)\b")
 
 
+_ASIDE = re.compile(r"\s*\((?:sau đây|dưới đây|gọi tắt|gọi chung)[^)]*\)")
+_BOARD = re.compile(r"\bChủ tịch Hội đồng thành viên\s*,?\s*(?:Tổng [Gg]iám đốc\s+)?")
+
+
 def plain_names(text: str, registry: Registry) -> str:
     """The text with titles taken off the bodies they head and shared heads distributed."""
+    text = _ASIDE.sub("", text)
+    text = _BOARD.sub("", text)
     text = _MINISTERS.sub("các Bộ, cơ quan ngang Bộ, cơ quan thuộc Chính phủ", text)
     text = _TITLE.sub("", text)
     out: list[str] = []
