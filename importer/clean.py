@@ -93,7 +93,11 @@ def _joined(match: re.Match[str]) -> str:
 
 def _without_running_headers(lines: list[str]) -> list[str]:
     """Lines repeated on every page (a running header or footer) blanked after the first."""
-    counts = Counter(line.strip() for line in lines if 0 < len(line.strip()) <= 80)
+    counts = Counter(
+        line.strip()
+        for line in lines
+        if 0 < len(line.strip()) <= 80 or line.strip().lstrip("# ").isupper()
+    )
     repeated = {line for line, count in counts.items() if count >= 3 and not _ordinary(line)}
     if not repeated:
         return lines

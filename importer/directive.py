@@ -38,7 +38,7 @@ from importer.deadlines import Cadence, Deadline, find_cadence, find_deadline
 from importer.errors import DirectiveImportError
 from importer.header import Header, parse_header
 from importer.names import Found, Registry, clean_name, fold, read_names
-from importer.structure import Item, body_lines, outline, paragraphs, text_of
+from importer.structure import Item, attachments, body_lines, outline, paragraphs, text_of
 from importer.titles import plain_names
 
 _CLOSING = ("to chuc thuc hien", "dieu khoan thi hanh", "trach nhiem thi hanh")
@@ -112,6 +112,22 @@ def import_text(text: str, registry: Registry, *, source: str = "<text>") -> Imp
         tasks,
         closing,
     )
+    issued_with = re.search(r"[Bb]an hành kèm theo (?:Quyết định|Chỉ thị|Nghị quyết) này", text)
+    attached: list[ImportedTask] = []
+    for lines_of in attachments(lines, header.body_start):
+        annex = outline(paragraphs(lines_of))
+        _collect(
+            annex.items,
+            registry,
+            header.date or _likely_year_start(text),
+            _addressees(annex.preamble, [], registry) or addressees,
+            "",
+            attached,
+            closing,
+        )
+    if attached:
+        # A decision that issues a plan: the plan's tasks are the tasks.
+        tasks = attached if issued_with else [*tasks, *attached]
     if not tasks:
         raise DirectiveImportError(
             f"{source}: not a directive: no numbered tasks (1., 2.1., a), …) found"
@@ -225,9 +241,14 @@ def agency_heading(paragraph: str, registry: Registry) -> Assignees | None:
         if rest.strip(" .;"):
             return None
     tail = rest[: colon + 1] if colon >= 0 else rest
-    if not _HEADING_TAIL.fullmatch(tail):
-        return None
-    return Assignees(lead=list(names.found), coordinating_open=names.open_set)
+    if _HEADING_TAIL.fullmatch(tail):
+        return Assignees(lead=list(names.found), coordinating_open=names.open_set)
+    if text.rstrip().endswith(":") and len(text) < 300:
+        # "Sở Kế hoạch và Đầu tư chủ trì, phối hợp với các sở, ngành và địa phương:"
+        found = find_assignees(text.rstrip(" :"), registry)
+        if found.lead:
+            return found
+    return None
 
 
 def _collect(
@@ -246,12 +267,26 @@ def _collect(
         folded = fold(re.sub(r"^(?:Về|VỀ)\s+", "", first))
         if folded.startswith(_CLOSING):
             closing.extend(text_of(item))
+            # A plan's "Tổ chức thực hiện" that assigns work per agency ("1. Sở Y tế: …")
+            # holds tasks; a line that only says who monitors and reports does not.
+            duties = [c for c in item.children if c.kind != "bullet" and _assigns(c, registry)]
+            if duties:
+                _collect(
+                    duties,
+                    registry,
+                    issued,
+                    inherited,
+                    _number_of(item, parent_number) if item.kind != "roman" else "",
+                    tasks,
+                    [],
+                    roman=item.label if item.kind in ("roman", "part") else roman,
+                )
             continue
         if heading is not None and folded.startswith(_EXPLAINING):
             continue
         number = _number_of(item, parent_number)
         inner = [c for c in item.children if c.kind != "bullet"]
-        if item.kind == "roman":
+        if item.kind in ("roman", "part"):
             own = _assignees(item.paragraphs[1:], registry)
             _collect(
                 item.children,
@@ -267,7 +302,9 @@ def _collect(
         if inner:
             # "1. Bộ Công Thương chủ trì, phối hợp với …" over a), b): the heading's agencies
             # lead the items that name none of their own.
-            own = _assignees(item.paragraphs, registry)
+            own = (
+                agency_heading(item.paragraphs[0], registry) if item.paragraphs else None
+            ) or _assignees(item.paragraphs, registry)
             _collect(
                 inner,
                 registry,
@@ -295,6 +332,16 @@ def _collect(
                 )
             continue
         tasks.append(_task(item, number, heading, registry, issued, inherited, roman))
+
+
+def _assigns(item: Item, registry: Registry) -> bool:
+    """Whether an item of the closing section gives an agency work (not only tracking)."""
+    first = item.paragraphs[0] if item.paragraphs else ""
+    if agency_heading(first, registry) is None and not find_assignees(first, registry).lead:
+        return False
+    whole = " ".join(text_of(item))
+    only_tracking = _TRACKING.search(whole) and len(whole) < 400
+    return not only_tracking
 
 
 def _number_of(item: Item, parent: str) -> str:

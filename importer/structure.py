@@ -13,7 +13,8 @@ import re
 from dataclasses import dataclass, field
 
 _MARKERS = (
-    ("roman", re.compile(r"^(?:PHẦN\s+|Phần\s+)?(?P<label>[IVX]{1,5})[.)/]\s+")),
+    ("part", re.compile(r"^(?:PHẦN\s+|Phần\s+|MỤC\s+|Mục\s+)?(?P<label>[A-H])[.)/]\s+(?=[A-ZĐ\u00c0-\u1ef9])")),
+    ("roman", re.compile(r"^(?:PHẦN\s+|Phần\s+|MỤC\s+|Mục\s+)?(?P<label>[IVX]{1,5})[.)/]\s+")),
     ("nhiem-vu", re.compile(r"^(?:Nhiệm vụ|NHIỆM VỤ)\s+(?P<label>\d{1,2})\s*[.:)\-–]?\s+")),
     ("decimal", re.compile(r"^(?P<label>\d{1,2}(?:\.\d{1,2})*)[.)]\s+")),
     ("decimal", re.compile(r"^(?P<label>\d{1,2}(?:\.\d{1,2})+)\s+(?=\S)")),
@@ -66,6 +67,31 @@ def marker(paragraph: str) -> tuple[str, str, str] | None:
     return None
 
 
+_ATTACHED = re.compile(
+    r"^\(?\s*(?:Ban hành |ban hành )?kèm theo (?:Quyết định|Chỉ thị|Kế hoạch|Công văn|Nghị quyết)"
+    r"|^(?:KẾ HOẠCH|CHƯƠNG TRÌNH|PHỤ LỤC|Phụ lục|DANH MỤC|ĐỀ ÁN)\b"
+)
+
+
+def attachments(lines: list[str], start: int) -> list[list[str]]:
+    """The bodies of what follows the signature: an issued plan or programme, an annex."""
+    found: list[list[str]] = []
+    index = start
+    while index < len(lines) and not _END.match(lines[index].strip()):
+        index += 1
+    while index < len(lines):
+        while index < len(lines) and not _ATTACHED.match(lines[index].strip()):
+            index += 1
+        if index >= len(lines):
+            break
+        body = body_lines(lines, index)
+        found.append(body)
+        index += max(len(body), 1)
+        while index < len(lines) and not _ATTACHED.match(lines[index].strip()):
+            index += 1
+    return found
+
+
 def body_lines(lines: list[str], start: int) -> list[str]:
     """The lines of the body: from `start` to the recipients' block or the signature."""
     body = []
@@ -87,13 +113,23 @@ def paragraphs(lines: list[str]) -> list[str]:
     result: list[str] = []
     current: list[str] = []
     gap = True
+    bare_marker = False
     for raw in lines:
         line = re.sub(r"\s+", " ", raw).strip()
         if not line:
-            if current:
+            if current and not bare_marker:
                 result.append(" ".join(current))
                 current = []
             gap = True
+            continue
+        alone = marker(line + " X")
+        bare = alone is not None and alone[2] == "X" and alone[0] != "bullet"
+        if current and bare_marker:
+            # "1." alone on its line (a converted table cell, a word-segmented text): the next
+            # line is the item's text.
+            current.append(line)
+            bare_marker = False
+            gap = False
             continue
         continues = line[:1].islower() and marker(line) is None
         if (
@@ -103,10 +139,11 @@ def paragraphs(lines: list[str]) -> list[str]:
             and not result[-1].endswith((".", ";", ":", "!", "?"))
         ):
             current = [result.pop()]
-        if current and (marker(line) is not None or (gap and not continues)):
+        if current and (marker(line) is not None or bare or (gap and not continues)):
             result.append(" ".join(current))
             current = []
         current.append(line)
+        bare_marker = bare
         gap = False
     if current:
         result.append(" ".join(current))
@@ -142,7 +179,7 @@ def outline(paras: list[str]) -> Outline:
             if parents:
                 del stack[parents[-1] + 1 :]
             else:
-                while stack and stack[-1].kind != "roman":
+                while stack and stack[-1].kind not in ("roman", "part"):
                     stack.pop()
         elif key in ranks:
             while stack and ranks.get(stack[-1].level_key, 99) >= ranks[key]:
