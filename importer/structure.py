@@ -181,6 +181,14 @@ def outline(paras: list[str]) -> Outline:
             else:
                 while stack and stack[-1].kind not in ("roman", "part"):
                     stack.pop()
+        elif kind == "bullet":
+            # A dash list belongs to the item above it, whatever depth dashes were first seen at.
+            while (
+                stack
+                and stack[-1].kind == "bullet"
+                and ranks.get(stack[-1].level_key, 99) >= ranks.get(key, 99)
+            ):
+                stack.pop()
         elif key in ranks:
             while stack and ranks.get(stack[-1].level_key, 99) >= ranks[key]:
                 stack.pop()
