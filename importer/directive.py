@@ -36,6 +36,7 @@ from importer.agencies import (
 )
 from importer.deadlines import Cadence, Deadline, find_cadence, find_deadline
 from importer.errors import DirectiveImportError
+from importer.fields import fields_of, is_field_block
 from importer.header import Header, parse_header
 from importer.names import Found, Registry, clean_name, fold, read_names
 from importer.structure import Item, attachments, body_lines, outline, paragraphs, text_of
@@ -191,7 +192,7 @@ def _addressees(preamble: list[str], recipients: list[str], registry: Registry) 
                 return Assignees(lead=unique(names.found))
     found = []
     for name in recipients:
-        found.extend(f for f in read_names(plain_names(name, registry), registry).found if f.code)
+        found.extend(read_names(plain_names(name, registry), registry).found)
     return Assignees(lead=unique(found)) if found else None
 
 
@@ -285,6 +286,9 @@ def _collect(
         if heading is not None and folded.startswith(_EXPLAINING):
             continue
         number = _number_of(item, parent_number)
+        if item.kind != "bullet" and is_field_block(item):
+            tasks.append(_field_task(item, number, registry, issued, inherited, roman))
+            continue
         inner = [c for c in item.children if c.kind != "bullet"]
         if item.kind in ("roman", "part"):
             own = _assignees(item.paragraphs[1:], registry)
@@ -331,7 +335,54 @@ def _collect(
                     _task(bullet, f"{number}.{index}", None, registry, issued, owner, roman)
                 )
             continue
-        tasks.append(_task(item, number, heading, registry, issued, inherited, roman))
+        # "3. Sở Giáo dục và Đào tạo" over a paragraph: the heading's agency owns the task.
+        tasks.append(_task(item, number, heading, registry, issued, owner or inherited, roman))
+
+
+def _field_task(
+    item: Item,
+    number: str,
+    registry: Registry,
+    issued: date,
+    inherited: Assignees | None,
+    roman: str,
+) -> ImportedTask:
+    """One task from a block of labelled fields (Nhiệm vụ, Cơ quan chủ trì, phối hợp, Thời gian)."""
+    fields = fields_of(item)
+    values: dict[str, list[str]] = {}
+    for kind, value in fields:
+        values.setdefault(kind, []).append(value)
+    assignees = Assignees()
+    for value in values.get("lead", []):
+        plain = plain_names(value, registry)
+        found = find_assignees(plain, registry)
+        if found.lead:
+            assignees.merge(found)
+        else:
+            assignees.lead.extend(read_names(plain.rstrip(" .;"), registry).found)
+    for value in values.get("coordinating", []):
+        names = read_names(plain_names(value, registry).rstrip(" .;"), registry)
+        assignees.coordinating.extend(names.found)
+        assignees.coordinating_open = assignees.coordinating_open or names.open_set
+    assignees.lead = unique(assignees.lead)
+    assignees.coordinating = unique(assignees.coordinating)
+    assignees.settle()
+    notes = ["lead read from the block's 'chủ trì' field"]
+    if not assignees.lead and inherited is not None:
+        assignees.lead = list(inherited.lead)
+        notes = ["lead taken from the heading above the item"]
+    if not assignees.lead:
+        notes = ["no lead agency found: name one before loading"]
+    task_text = "\n".join(values.get("task", [])) or "\n".join(text_of(item))
+    when = "\n".join(values.get("time", []))
+    return ImportedTask(
+        number=f"{roman}.{number}" if roman and item.kind != "roman" else number,
+        title=_title(task_text.split("\n")[0], registry),
+        text="\n".join(p for p in text_of(item) if p),
+        assignees=assignees,
+        deadline=find_deadline(when, issued) if when else find_deadline(task_text, issued),
+        notes=notes,
+    )
 
 
 def _assigns(item: Item, registry: Registry) -> bool:

@@ -189,8 +189,18 @@ def outline(paras: list[str]) -> Outline:
                 and ranks.get(stack[-1].level_key, 99) >= ranks.get(key, 99)
             ):
                 stack.pop()
+        elif kind == "part":
+            stack.clear()
+        elif kind == "roman":
+            # A Roman part is inside a lettered part ("B.") and outside everything else.
+            while stack and stack[-1].kind != "part":
+                stack.pop()
         elif key in ranks:
-            while stack and ranks.get(stack[-1].level_key, 99) >= ranks[key]:
+            while (
+                stack
+                and stack[-1].kind not in ("roman", "part")
+                and ranks.get(stack[-1].level_key, 99) >= ranks[key]
+            ):
                 stack.pop()
         if key not in ranks:
             ranks[key] = (ranks.get(stack[-1].level_key, -1) + 1) if stack else 0

@@ -53,7 +53,7 @@ def plain_names(text: str, registry: Registry) -> str:
         if match.start() < position:
             continue
         names, end = _distributed(text, match, registry)
-        if len(names) < 2 and not match.group(0).rstrip().endswith(":"):
+        if not names or (len(names) < 2 and not match.group(0).rstrip().endswith(":")):
             continue
         out.append(text[position : match.start()])
         out.append(", ".join(names))
