@@ -163,7 +163,10 @@ _COLLECTIVE = re.compile(
     r"xã|phường|tổ chức|doanh nghiệp|chủ đầu tư|hội|đoàn thể|trường|bệnh viện|cơ sở|"
     r"tổng công ty|công ty|UBND|Ủy ban|tỉnh|thành phố|Bộ|Sở)\b"
 )
-_HEAD = re.compile("(?:" + "|".join(re.escape(h) for h in AGENCY_HEADS) + r")\b")
+_HEAD = re.compile(
+    "(?:" + "|".join(re.escape(h) for h in AGENCY_HEADS) + r")\b"
+    r"|Cơ quan (?=[A-ZĐ])"  # "Cơ quan Lao động - Thương binh và Xã hội ở địa phương"
+)
 _SEPARATOR = re.compile(r"\s*(?:,|\bvà\b|\bcùng\b)\s*")
 
 

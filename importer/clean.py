@@ -71,7 +71,9 @@ def _without_page_breaks(lines: list[str]) -> list[str]:
             if (
                 last is not None
                 and not out[last].rstrip().endswith((".", ";", ":", "!", "?"))
-                and not re.match(r"^(?:[-+•–*]|\d+(?:\.\d+)*[.)]|[a-zđ][)]|[IVX]+\.)\s", line.strip())
+                and not re.match(
+                    r"^(?:[-+•–*]|\d+(?:\.\d+)*[.)]|[a-zđ][)]|[IVX]+\.)\s", line.strip()
+                )
             ):
                 del out[last + 1 :]
             broken = False

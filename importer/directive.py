@@ -237,10 +237,9 @@ def agency_heading(paragraph: str, registry: Registry) -> Assignees | None:
         return None
     rest = text[end:]
     colon = rest.find(":")
-    if colon < 0 and not paragraph.rstrip().endswith(":"):
-        # "b) Bộ Tài chính" with nothing after the name is a heading too.
-        if rest.strip(" .;"):
-            return None
+    # "b) Bộ Tài chính" with nothing after the name is a heading too.
+    if colon < 0 and not paragraph.rstrip().endswith(":") and rest.strip(" .;"):
+        return None
     tail = rest[: colon + 1] if colon >= 0 else rest
     if _HEADING_TAIL.fullmatch(tail):
         return Assignees(lead=list(names.found), coordinating_open=names.open_set)
@@ -328,7 +327,11 @@ def _collect(
             # "a) Ngân hàng Nhà nước Việt Nam:" then "- …", "- …": each bullet is its task.
             tail = item.paragraphs[0].split(":", 1)[1].strip() if ":" in item.paragraphs[0] else ""
             if tail or len(item.paragraphs) > 1:
-                extra = Item(item.kind, item.label, [tail, *item.paragraphs[1:]] if tail else item.paragraphs[1:])
+                extra = Item(
+                    item.kind,
+                    item.label,
+                    [tail, *item.paragraphs[1:]] if tail else item.paragraphs[1:],
+                )
                 tasks.append(_task(extra, number, None, registry, issued, owner, roman))
             for index, bullet in enumerate(bullets, start=1):
                 tasks.append(

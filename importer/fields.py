@@ -24,6 +24,8 @@ _LABEL = re.compile(
 
 def _kind(label: str) -> str:
     folded = label.casefold()
+    if folded.startswith(("thời", "tiến")):
+        return "time"
     if "chủ trì" in folded and "phối hợp" in folded:
         return "heading"
     if "chủ trì" in folded or "thực hiện" in folded or "trách nhiệm" in folded:

@@ -13,7 +13,12 @@ import re
 from dataclasses import dataclass, field
 
 _MARKERS = (
-    ("part", re.compile(r"^(?:PHẦN\s+|Phần\s+|MỤC\s+|Mục\s+)?(?P<label>[A-H])[.)/]\s+(?=[A-ZĐ\u00c0-\u1ef9])")),
+    (
+        "part",
+        re.compile(
+            r"^(?:PHẦN\s+|Phần\s+|MỤC\s+|Mục\s+)?(?P<label>[A-H])[.)/]\s+(?=[A-ZĐ\u00c0-\u1ef9])"
+        ),
+    ),
     ("roman", re.compile(r"^(?:PHẦN\s+|Phần\s+|MỤC\s+|Mục\s+)?(?P<label>[IVX]{1,5})[.)/]\s+")),
     ("nhiem-vu", re.compile(r"^(?:Nhiệm vụ|NHIỆM VỤ)\s+(?P<label>\d{1,2})\s*[.:)\-–]?\s+")),
     ("decimal", re.compile(r"^(?P<label>\d{1,2}(?:\.\d{1,2})*)[.)]\s+")),

@@ -26,14 +26,17 @@ _TITLE = re.compile(
 )
 # "Bộ trưởng, Thủ trưởng cơ quan ngang bộ, Thủ trưởng cơ quan thuộc Chính phủ" and kin.
 _MINISTERS = re.compile(
-    r"\b(?:Các\s+|các\s+)?Bộ trưởng(?:\s+các\s+[Bb]ộ)?\s*,\s*Thủ trưởng\s+(?:các\s+)?cơ quan ngang\s+[Bb]ộ"
+    r"\b(?:Các\s+|các\s+)?Bộ trưởng(?:\s+các\s+[Bb]ộ)?\s*,\s*"
+    r"Thủ trưởng\s+(?:các\s+)?cơ quan ngang\s+[Bb]ộ"
     r"(?:\s*,\s*(?:Thủ trưởng\s+)?(?:các\s+)?cơ quan thuộc Chính phủ)?",
 )
 _DISTRIBUTED = re.compile(
     r"(?P<pre>(?:Ủy ban nhân dân|Uỷ ban nhân dân|UBND)\s+)?\b[Cc]ác\s+"
-    r"(?P<head>Bộ|Sở|tỉnh,\s*thành phố(?:\s+trực thuộc [Tt]rung ương)?|tỉnh|thành phố|Tổng cục|Cục|Ban|Tập đoàn|Tổng công ty|quận|huyện)"
+    r"(?P<head>Bộ|Sở|tỉnh,\s*thành phố(?:\s+trực thuộc [Tt]rung ương)?|tỉnh|thành phố|"
+    r"Tổng cục|Cục|Ban|Tập đoàn|Tổng công ty|quận|huyện)"
     r"(?:\s*:\s*|\s+(?=[A-ZĐÂÊÔƠƯĂ]))"
 )
+_HEAD_WORD = re.compile(r"(?:Bộ|Sở|UBND|Ủy ban|Uỷ ban|Ban|Cục|Tổng cục|Văn phòng|Thanh tra)\s")
 _LIST_END = re.compile(r"[;:.()]|\s(?:chủ trì|phối hợp|theo|khẩn trương|tiếp tục|có trách)\b")
 
 
@@ -86,6 +89,8 @@ def _distributed(text: str, match: re.Match[str], registry: Registry) -> tuple[l
             if _known(candidate, registry):
                 taken = (candidate, words[last].end())
                 break
+        if taken is None and _HEAD_WORD.match(text, position):
+            break  # "…, Giám đốc Sở Y tế": another body, not one more of the list
         if taken is None:
             # An unknown name: its capitalised words, up to the next comma or predicate.
             stop_at = 0

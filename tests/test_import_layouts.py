@@ -1,0 +1,179 @@
+"""The layouts real directives use, one unit case each, and the real corpus's scores.
+
+The cases are short texts in the shape of the documents in tests/directives/real/
+(written here as unit cases; the accuracy is measured on the real documents only).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from dondoc.cli import default_registries
+from importer.accuracy import corpus, score
+from importer.clean import clean_text
+from importer.directive import ImportedDirective, import_text
+from importer.names import Registry, load_registries
+from importer.titles import plain_names
+
+ROOT = Path(__file__).resolve().parents[1]
+REAL = ROOT / "tests" / "directives" / "real"
+
+
+@pytest.fixture(scope="module")
+def registry() -> Registry:
+    return load_registries(default_registries())
+
+
+def read(text: str, registry: Registry) -> ImportedDirective:
+    return import_text(clean_text(text), registry)
+
+
+def leads(directive: ImportedDirective) -> list[list[str]]:
+    return [[f.code or f.name for f in t.assignees.lead] for t in directive.tasks]
+
+
+def test_a_title_stands_for_the_body_and_a_shared_title_distributes(registry: Registry) -> None:
+    text = plain_names(
+        "Bộ trưởng các Bộ: Văn hóa, Thể thao và Du lịch, Kế hoạch và Đầu tư, Giám đốc Sở Y tế",
+        registry,
+    )
+    assert text == "Bộ Văn hóa, Thể thao và Du lịch, Bộ Kế hoạch và Đầu tư, Sở Y tế"
+    assert plain_names("UBND các tỉnh: Lào Cai, Yên Bái chủ động", registry) == (
+        "UBND tỉnh Lào Cai, UBND tỉnh Yên Bái chủ động"
+    )
+    # A name that merely ends in a colon is left alone.
+    kept = "Chủ tịch Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương:"
+    assert plain_names(kept, registry).startswith("Ủy ban nhân dân các tỉnh")
+
+
+def test_central_names_match_the_national_registry(registry: Registry) -> None:
+    directive = read(
+        "Thủ tướng Chính phủ yêu cầu:\n\n"
+        "1. Bộ trưởng Bộ Y tế chủ trì, phối hợp với Bộ Công an hướng dẫn việc cách ly.\n\n"
+        "2. Bộ trưởng, Thủ trưởng cơ quan ngang bộ, Thủ trưởng cơ quan thuộc Chính phủ "
+        "tập trung chỉ đạo.\n\n"
+        "3. Chủ tịch Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương rà soát ngay.\n",
+        registry,
+    )
+    assert leads(directive) == [["bo-y-te"], ["cac-bo-nganh"], ["ubnd-cac-tinh"]]
+    assert [f.code for f in directive.tasks[0].assignees.coordinating] == ["bo-cong-an"]
+
+
+def test_an_agency_heading_makes_each_bullet_a_task(registry: Registry) -> None:
+    directive = read(
+        "1. Tháo gỡ khó khăn về vốn\n\n"
+        "a) Ngân hàng Nhà nước Việt Nam:\n\n"
+        "- Chỉ đạo các tổ chức tín dụng cơ cấu lại thời hạn trả nợ.\n\n"
+        "- Chủ trì, phối hợp với Bộ Tài chính đề xuất chính sách tín dụng.\n\n"
+        "b) Bộ Tài chính\n\n"
+        "- Trình Chính phủ gia hạn thời hạn nộp thuế.\n\n"
+        "- Giao Kho bạc Nhà nước rà soát các khoản chi.\n",
+        registry,
+    )
+    assert len(directive.tasks) == 4
+    assert leads(directive)[:3] == [
+        ["ngan-hang-nha-nuoc"],
+        ["ngan-hang-nha-nuoc"],
+        ["bo-tai-chinh"],
+    ]
+    # A sub-item that reassigns leads with its own agency.
+    assert leads(directive)[3] == ["kho-bac-nha-nuoc"]
+
+
+def test_a_headings_chu_tri_leads_the_lettered_items_under_it(registry: Registry) -> None:
+    directive = read(
+        "Thủ tướng Chính phủ yêu cầu:\n\n"
+        "1. Bộ Công Thương chủ trì, phối hợp với các bộ, cơ quan liên quan\n\n"
+        "a) Rà soát Luật thương mại.\n\n"
+        "b) Tổng kết tình hình thực hiện Kế hoạch tổng thể.\n",
+        registry,
+    )
+    assert leads(directive) == [["bo-cong-thuong"], ["bo-cong-thuong"]]
+
+
+def test_tasks_naming_nobody_belong_to_whom_the_preamble_asks(registry: Registry) -> None:
+    directive = read(
+        "Thủ tướng Chính phủ yêu cầu Chủ tịch Ủy ban nhân dân các tỉnh, thành phố "
+        "trực thuộc Trung ương:\n\n"
+        "1. Chỉ đạo các cấp đưa nội dung đào tạo nghề vào kế hoạch.\n\n"
+        "2. Cơ quan Lao động - Thương binh và Xã hội ở địa phương hướng dẫn thủ tục.\n",
+        registry,
+    )
+    assert leads(directive)[0] == ["ubnd-cac-tinh"]
+    assert leads(directive)[1] != ["ubnd-cac-tinh"]
+
+
+@pytest.mark.parametrize(
+    "block",
+    [
+        # Nested fields, the names in a dash list.
+        "I. CÔNG TÁC TUYÊN TRUYỀN\n\n1. Nội dung, biện pháp\n\na) Tổ chức hội nghị quán triệt.\n\n"
+        "b) Xây dựng chuyên mục.\n\n2. Cơ quan chủ trì, phối hợp\n\na) Cơ quan chủ trì\n\n"
+        "- Bộ Quốc phòng.\n\nb) Cơ quan phối hợp\n\n- Bộ Công an.\n\n"
+        "3. Thời gian thực hiện: Tháng 12/2013 và thường xuyên.\n",
+        # One line per field, lettered.
+        "1. Tổ chức hội nghị quán triệt, xây dựng chuyên mục, cụ thể:\n\n"
+        "a) Cơ quan chủ trì: Bộ Quốc phòng;\n\nb) Cơ quan phối hợp: Bộ Công an;\n\n"
+        "c) Thời gian thực hiện: Năm 2013.\n",
+        # All fields run together.
+        "1. Tổ chức hội nghị quán triệt, xây dựng chuyên mục. Cơ quan thực hiện: Bộ Quốc phòng "
+        "chủ trì, phối hợp với Bộ Công an; Thời gian: năm 2013.\n",
+    ],
+)
+def test_a_field_block_is_one_task_with_its_fields_as_roles(block: str, registry: Registry) -> None:
+    directive = read(block, registry)
+    assert len(directive.tasks) == 1
+    task = directive.tasks[0]
+    assert [f.code for f in task.assignees.lead] == ["bo-quoc-phong"]
+    assert [f.code for f in task.assignees.coordinating] == ["bo-cong-an"]
+
+
+def test_a_decision_that_issues_a_plan_has_the_plans_tasks(registry: Registry) -> None:
+    directive = read(
+        "THỦ TƯỚNG CHÍNH PHỦ\n\nSố: 773/QĐ-TTg\n\nHà Nội, ngày 26 tháng 6 năm 2018\n\n"
+        "QUYẾT ĐỊNH\n\nĐiều 1. Ban hành kèm theo Quyết định này Kế hoạch tổ chức thực hiện.\n\n"
+        "Điều 2. Quyết định này có hiệu lực kể từ ngày ký.\n\n"
+        "KT. THỦ TƯỚNG\n\nPHÓ THỦ TƯỚNG\n\nTrương Hòa Bình\n\n"
+        "KẾ HOẠCH\n\nTỔ CHỨC THỰC HIỆN CHỈ THỊ SỐ 14-CT/TW\n\n"
+        "(Ban hành kèm theo Quyết định số 773/QĐ-TTg)\n\n"
+        "I. MỤC ĐÍCH, YÊU CẦU\n\n1. Mục đích\n\nNâng cao nhận thức.\n\n"
+        "II. TỔ CHỨC THỰC HIỆN\n\n1. Bộ Quốc phòng\n\nChủ trì rà soát hồ sơ liệt sĩ.\n\n"
+        "2. Đề nghị Ủy ban trung ương Mặt trận Tổ quốc Việt Nam chủ trì giám sát việc thực hiện.\n",
+        registry,
+    )
+    assert leads(directive) == [["bo-quoc-phong"], ["mttq-vn"]]
+    assert directive.header.code == "773/QĐ-TTg"
+
+
+def test_conversion_noise_is_taken_out() -> None:
+    text = clean_text(
+        "<p>1. Bộ Y t ế chủ trì, phối hợp với Bộ Tài chính báo cáo Thủ tướng</p>\n\n"
+        "2\n\n--- PAGE BREAK ---\n\nChính phủ trong tháng 3.&nbsp;\n"
+        "BỘ Y TẾ\nx\nBỘ Y TẾ\ny\nBỘ Y TẾ\n"
+    )
+    assert "Bộ Y tế chủ trì" in text
+    assert "<p>" not in text and "PAGE BREAK" not in text and "&nbsp;" not in text
+    # The sentence cut by the page break reads on.
+    assert "báo cáo Thủ tướng\nChính phủ trong tháng 3." in text
+    assert text.count("BỘ Y TẾ") == 1
+
+
+def test_a_word_segmented_text_reads_as_words() -> None:
+    segmented = " ".join(["Sở Kế_hoạch và Đầu_tư chủ_trì , phối_hợp với các sở ."] * 12)
+    assert clean_text(segmented).startswith("Sở Kế hoạch và Đầu tư chủ trì, phối hợp với các sở.")
+
+
+@pytest.mark.skipif(not REAL.is_dir(), reason="no real corpus beside the tests")
+def test_the_real_corpus_keeps_its_scores(registry: Registry) -> None:
+    """No real document is refused, and the scores do not fall below today's.
+
+    Today's floor, not the targets (90 % found, 85 % leads exact): see the README's table.
+    """
+    scores = [score(document, expected, registry) for document, expected in corpus(REAL)]
+    assert len(scores) >= 15
+    assert [s.name for s in scores if s.refused] == []
+    expected = sum(s.expected for s in scores)
+    assert sum(s.found for s in scores) / expected >= 0.89
+    assert sum(s.leads_exact for s in scores) / expected >= 0.63
