@@ -27,9 +27,9 @@ from rich.table import Table
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from dondoc.cli import default_registries  # noqa: E402
 from importer.accuracy import Score, corpus, score  # noqa: E402
 from importer.names import load_registries  # noqa: E402
+from reference import IMPORT_REGISTRIES  # noqa: E402
 
 
 def main() -> None:
@@ -37,7 +37,7 @@ def main() -> None:
     parser.add_argument("--corpus", type=Path, default=ROOT / "tests" / "directives" / "real")
     parser.add_argument("--misses", action="store_true", help="List each task missed or misread.")
     args = parser.parse_args()
-    registry = load_registries(default_registries())
+    registry = load_registries(list(IMPORT_REGISTRIES))
     console = Console(stderr=False)
     started = time.perf_counter()
     scores: list[Score] = []

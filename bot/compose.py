@@ -166,23 +166,12 @@ def request_messages(
 ) -> list[Outgoing]:
     """The monthly request: every task the agency still owes, with a button per task."""
     due = due_date(period, zone)
-    return task_messages(
-        header=say("request.header", locale, month=period.label, agency=agency_name, due=due),
-        continued=lambda page, pages: say(
-            "request.continued", locale, month=period.label, page=page, pages=pages
-        ),
-        footer=[
-            say(
-                "request.choose_status" if len(assignments) == 1 else "request.choose_task",
-                locale,
-            ),
-            say("request.reply_hint", locale),
-        ],
-        assignments=assignments,
-        period_id=period.id,
-        zone=zone,
-        locale=locale,
-    )
+    footer = [
+        say("request.choose_status" if len(assignments) == 1 else "request.choose_task", locale),
+        say("request.reply_hint", locale),
+    ]
+    header = say("request.header", locale, month=period.label, agency=agency_name, due=due)
+    return _task_pages("request", header, footer, period, assignments, zone, locale)
 
 
 def nudge_messages(
@@ -202,17 +191,8 @@ def nudge_messages(
         count=len(pending),
         due=due_date(period, zone),
     )
-    return task_messages(
-        header=header,
-        continued=lambda page, pages: say(
-            "nudge.continued", locale, month=period.label, page=page, pages=pages
-        ),
-        footer=[say("request.reply_hint", locale)],
-        assignments=pending,
-        period_id=period.id,
-        zone=zone,
-        locale=locale,
-    )
+    footer = [say("request.reply_hint", locale)]
+    return _task_pages("nudge", header, footer, period, pending, zone, locale)
 
 
 def pending_messages(
@@ -227,13 +207,26 @@ def pending_messages(
     header = say(
         "pending.header", locale, agency=agency_name, count=len(pending), month=period.label
     )
+    return _task_pages("pending", header, [], period, pending, zone, locale)
+
+
+def _task_pages(
+    kind: str,
+    header: str,
+    footer: list[str],
+    period: PeriodInfo,
+    assignments: list[AssignmentInfo],
+    zone: ZoneInfo,
+    locale: str,
+) -> list[Outgoing]:
+    """The messages of one kind (request, nudge, pending), "(continued k/n)" after the first."""
     return task_messages(
         header=header,
         continued=lambda page, pages: say(
-            "pending.continued", locale, month=period.label, page=page, pages=pages
+            f"{kind}.continued", locale, month=period.label, page=page, pages=pages
         ),
-        footer=[],
-        assignments=pending,
+        footer=footer,
+        assignments=assignments,
         period_id=period.id,
         zone=zone,
         locale=locale,

@@ -656,12 +656,13 @@ def import_directive(
     from importer.names import load_registries
     from importer.report import task_table
     from importer.sources import read_directive
+    from reference import IMPORT_REGISTRIES
 
     with _friendly_errors():
         if out_file is not None and not out_file.parent.is_dir():
             raise UserError(f"--out: no folder {out_file.parent} (create it first)")
         try:
-            registry = load_registries(registry_paths or default_registries())
+            registry = load_registries(registry_paths or list(IMPORT_REGISTRIES))
             found = import_text(read_directive(file), registry, source=str(file))
         except DirectiveImportError as exc:
             raise UserError(str(exc)) from None
@@ -679,14 +680,6 @@ def import_directive(
         else:
             out_file.write_text(document, encoding="utf-8")
             err.print(f"wrote {out_file}: review it, then `dondoc load {out_file}`")
-
-
-def default_registries() -> list[Path]:
-    """The registries `dondoc import` matches names against unless told otherwise."""
-    import reference
-
-    folder = Path(reference.__file__).parent
-    return [folder / "hanoi-agencies.toml", folder / "vn-national-agencies.toml"]
 
 
 @app.command()

@@ -13,7 +13,6 @@ from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
-from pathlib import Path
 
 import apscheduler.executors.base
 import apscheduler.schedulers.base
@@ -44,7 +43,7 @@ from jobs.delivery import Pacer
 # The local server's bot: token-shaped, assembled so no token-like literal is committed.
 STAGE_TOKEN = "1000000001" + ":" + "local-stage-" * 3
 BOT_USERNAME = "dondoc_bot"
-REFERENCE_DIR = Path(reference.__file__).parent
+REFERENCE_DIR = reference.FOLDER
 REFERENCE_FILES = (REFERENCE_DIR / "hanoi-agencies.toml", REFERENCE_DIR / "2658-UBND-KT.toml")
 
 

@@ -17,142 +17,22 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from importer.names import AGENCY_HEADS, OPEN_SET, Found, NameList, Registry, nfc, read_names
+from importer.names import (
+    AGENCY_HEADS,
+    OPEN_SET,
+    PREDICATE,
+    Found,
+    NameList,
+    Registry,
+    nfc,
+    read_names,
+)
 from importer.titles import plain_names
 
-# Words that begin a predicate (lowercase, as in running text; names are capitalised).
-PREDICATE_WORDS = (
-    "tiếp tục",
-    "triển khai",
-    "tăng cường",
-    "tập trung",
-    "khẩn trương",
-    "chủ động",
-    "thực hiện",
-    "tổ chức",
-    "xây dựng",
-    "kiểm tra",
-    "rà soát",
-    "hướng dẫn",
-    "chỉ đạo",
-    "đề xuất",
-    "báo cáo",
-    "theo dõi",
-    "hoàn thành",
-    "nghiên cứu",
-    "chuẩn bị",
-    "kịp thời",
-    "đẩy mạnh",
-    "bảo đảm",
-    "đảm bảo",
-    "giải quyết",
-    "trình",
-    "quản lý",
-    "phối hợp",
-    "chủ trì",
-    "cập nhật",
-    "thường xuyên",
-    "nâng cao",
-    "khảo sát",
-    "ban hành",
-    "lập",
-    "tuyên truyền",
-    "hỗ trợ",
-    "xử lý",
-    "phổ biến",
-    "nắm",
-    "có trách nhiệm",
-    "chịu trách nhiệm",
-    "cần",
-    "phải",
-    "sớm",
-    "giám sát",
-    "tham mưu",
-    "quyết liệt",
-    "nghiêm túc",
-    "đôn đốc",
-    "duy trì",
-    "bố trí",
-    "huy động",
-    "vận động",
-    "điều chỉnh",
-    "sắp xếp",
-    "kiện toàn",
-    "khắc phục",
-    "ứng phó",
-    "phòng, chống",
-    "phòng chống",
-    "phấn đấu",
-    "quảng bá",
-    "chỉnh trang",
-    "tiếp",
-    "ngăn chặn",
-    "cung cấp",
-    "tiếp nhận",
-    "đánh giá",
-    "tổng hợp",
-    "hoàn thiện",
-    "sửa đổi",
-    "bổ sung",
-    "công bố",
-    "thẩm định",
-    "phê duyệt",
-    "làm",
-    "là",
-    "được",
-    "ưu tiên",
-    "phát huy",
-    "tích cực",
-    "nghiêm",
-    "tuyệt đối",
-    "không",
-    "chấp hành",
-    "đã",
-    "sẽ",
-    "đang",
-    "cũng",
-    "yêu cầu",
-    "giao",
-    "đề nghị",
-    "khẩn cấp",
-    "quan tâm",
-    "xem xét",
-    "chủ động",
-    "rà",
-    "thống nhất",
-    "chịu",
-    "quán triệt",
-    "bám sát",
-    "khẩn",
-    "theo",
-    "trong",
-    "để",
-    "nhằm",
-    "về",
-    "tại",
-    "đến",
-    "khi",
-    "căn cứ",
-    "hoàn tất",
-    "đầu tư",
-    "thanh tra",
-    "phân công",
-    "lựa chọn",
-)
-_PREDICATE = re.compile(
-    r"(?:" + "|".join(re.escape(w) for w in sorted(PREDICATE_WORDS, key=len, reverse=True)) + r")\b"
-)
-
-
-def starts_predicate(text: str) -> bool:
-    """Whether the text opens with a word that begins a predicate ("triển khai", "chủ trì")."""
-    return bool(_PREDICATE.match(text))
-
-
-_ASSIGNING = re.compile(
+ASSIGNING = re.compile(
     r"\b(?:yêu cầu|giao(?!\s+(?:thông|dịch|lưu|nhận|kết|ban))|đề nghị)\s+", re.IGNORECASE
 )
-_OPENING = re.compile(r"^(?:Giao(?!\s+thông)|Yêu cầu|Đề nghị)\s+")
+OPENING = re.compile(r"^(?:Giao(?!\s+thông)|Yêu cầu|Đề nghị)\s+")
 _LEAD = re.compile(r"\s*(?:là cơ quan |làm cơ quan )?(?:chủ trì|là đầu mối|làm đầu mối)\b")
 _COORDINATE = re.compile(r"\bphối hợp(?:\s+chặt chẽ)?(?:\s+với)?\s+")
 _INTRO = re.compile(
@@ -254,7 +134,7 @@ def _item_at(text: str, position: int, registry: Registry) -> int | None:
     end = position
     for word in re.finditer(r"\S+", rest):
         start = position + word.start()
-        if start > position and _PREDICATE.match(text, start) and text[start].islower():
+        if start > position and PREDICATE.match(text, start) and text[start].islower():
             break
         if start > position and word.group() in {"và", "cùng"}:
             after = text[start + len(word.group()) :].lstrip()
@@ -299,7 +179,7 @@ def find_assignees(paragraph: str, registry: Registry) -> Assignees:
         for clause in re.split(r";\s*", sentence):
             for lead in _LEAD.finditer(clause):
                 before = clause[: lead.start()]
-                cut = max((m.end() for m in _ASSIGNING.finditer(before)), default=0)
+                cut = max((m.end() for m in ASSIGNING.finditer(before)), default=0)
                 phrase = _INTRO.sub("", before[cut:].strip())
                 names = read_names(phrase, registry)
                 found.lead.extend(names.found)
@@ -317,7 +197,7 @@ def find_assignees(paragraph: str, registry: Registry) -> Assignees:
 def _subject(sentence: str, registry: Registry) -> list[Found]:
     """The agencies a sentence is about, when it opens with them and their duty."""
     text = _INTRO.sub("", sentence.strip())
-    opening = _OPENING.match(text)
+    opening = OPENING.match(text)
     if opening:
         names, _ = leading_names(text[opening.end() :], registry)
         return names.found
@@ -325,12 +205,12 @@ def _subject(sentence: str, registry: Registry) -> list[Found]:
     if not names.found or end == 0:
         return []
     rest = text[end:].lstrip()
-    assigning = _ASSIGNING.match(rest)
+    assigning = ASSIGNING.match(rest)
     if assigning:
         objects, _ = leading_names(rest[assigning.end() :], registry)
         return objects.found
     known = all(f.code for f in names.found)
-    if not (_PREDICATE.match(rest) or known and rest[:1].islower()):
+    if not (PREDICATE.match(rest) or known and rest[:1].islower()):
         return []
     return names.found
 
@@ -344,7 +224,7 @@ def duty_of(paragraph: str, registry: Registry) -> str:
     if lead:
         text = text[lead.end() :].lstrip(" ,")
     else:
-        opening = _OPENING.match(text)
+        opening = OPENING.match(text)
         if opening:
             text = text[opening.end() :]
         _, end = leading_names(text, registry)

@@ -13,6 +13,8 @@ import html
 import re
 from collections import Counter
 
+from importer.structure import marker
+
 _TAG_BREAK = re.compile(r"<\s*(?:br|/p|/div|/tr|/li|/h\d)\s*/?\s*>", re.IGNORECASE)
 _TAG_CELL = re.compile(r"<\s*/t[dh]\s*>", re.IGNORECASE)
 _TAG = re.compile(r"</?[a-zA-Z][^<>]{0,300}>")
@@ -71,9 +73,7 @@ def _without_page_breaks(lines: list[str]) -> list[str]:
             if (
                 last is not None
                 and not out[last].rstrip().endswith((".", ";", ":", "!", "?"))
-                and not re.match(
-                    r"^(?:[-+•–*]|\d+(?:\.\d+)*[.)]|[a-zđ][)]|[IVX]+\.)\s", line.strip()
-                )
+                and marker(line.strip()) is None
             ):
                 del out[last + 1 :]
             broken = False
@@ -120,4 +120,4 @@ def _ordinary(line: str) -> bool:
     """Lines that may well repeat in a document's own text: markers, table rules, punctuation."""
     if len(line) <= 3 or set(line) <= set("|-–+:= "):
         return True
-    return bool(re.match(r"^(?:[-+•–*]|\d+[.)]|[a-zđ][)]|[IVX]+\.)\s", line))
+    return marker(line) is not None

@@ -27,6 +27,8 @@ from datetime import date
 from typing import Any
 
 from importer.agencies import (
+    ASSIGNING,
+    OPENING,
     Assignees,
     duty_of,
     find_assignees,
@@ -100,35 +102,25 @@ def import_text(text: str, registry: Registry, *, source: str = "<text>") -> Imp
     header = parse_header(lines)
     # A header that cannot be read is a blank for the reviewer, never a refusal: only a
     # document without a single task is not a directive.
-    body = outline(paragraphs(body_lines(lines, header.body_start)))
+    issued = header.date or _likely_year_start(text)
     closing: list[str] = []
-    tasks: list[ImportedTask] = []
-    addressees = _addressees(body.preamble, header.recipients, registry)
-    _collect(
-        body.items,
-        registry,
-        header.date or _likely_year_start(text),
-        addressees,
-        "",
-        tasks,
-        closing,
-    )
-    issued_with = re.search(r"[Bb]an hành kèm theo (?:Quyết định|Chỉ thị|Nghị quyết) này", text)
-    attached: list[ImportedTask] = []
-    for lines_of in attachments(lines, header.body_start):
-        annex = outline(paragraphs(lines_of))
-        _collect(
-            annex.items,
-            registry,
-            header.date or _likely_year_start(text),
-            _addressees(annex.preamble, [], registry) or addressees,
-            "",
-            attached,
-            closing,
-        )
-    if attached:
-        # A decision that issues a plan: the plan's tasks are the tasks.
-        tasks = attached if issued_with else [*tasks, *attached]
+    # The body, then what follows the signature (the plan a decision issues, an annex).
+    parts = [body_lines(lines, header.body_start), *attachments(lines, header.body_start)]
+    read: list[list[ImportedTask]] = []
+    preamble: list[str] = []
+    addressees: Assignees | None = None
+    for index, part in enumerate(parts):
+        body = outline(paragraphs(part))
+        if index == 0:
+            preamble = body.preamble
+        kind_gui = header.recipients if index == 0 else []  # "Kính gửi" heads the body only
+        addressees = _addressees(body.preamble, kind_gui, registry) or addressees
+        read.append([])
+        _collect(body.items, registry, issued, addressees, "", read[-1], closing)
+    attached = [task for part_tasks in read[1:] for task in part_tasks]
+    issues_a_plan = re.search(r"[Bb]an hành kèm theo (?:Quyết định|Chỉ thị|Nghị quyết) này", text)
+    # A decision that issues a plan: the plan's tasks are the tasks.
+    tasks = attached if attached and issues_a_plan else [*read[0], *attached]
     if not tasks:
         raise DirectiveImportError(
             f"{source}: not a directive: no numbered tasks (1., 2.1., a), …) found"
@@ -157,7 +149,7 @@ def import_text(text: str, registry: Registry, *, source: str = "<text>") -> Imp
         header=header, recipients=recipients, tasks=tasks, warnings=header_warnings
     )
     closing_text = "\n".join(closing)
-    result.cadence = find_cadence(closing_text) or find_cadence("\n".join(body.preamble))
+    result.cadence = find_cadence(closing_text) or find_cadence("\n".join(preamble))
     result.tracker = _tracker(closing, registry)
     monthly = result.cadence is None or result.cadence.every == "monthly"
     for task in tasks:
@@ -178,17 +170,13 @@ def import_text(text: str, registry: Registry, *, source: str = "<text>") -> Imp
     return result
 
 
-_ASKS = re.compile(r"\b(?:yêu cầu|đề nghị|giao)\s+", re.IGNORECASE)
-
-
 def _addressees(preamble: list[str], recipients: list[str], registry: Registry) -> Assignees | None:
     """Who the document asks, for the tasks that name nobody: "… yêu cầu X, Y …:" or "Kính gửi"."""
     for paragraph in reversed(preamble[-3:]):
         text = plain_names(paragraph, registry)
-        for ask in reversed(list(_ASKS.finditer(text))):
+        for ask in reversed(list(ASSIGNING.finditer(text))):
             names, _ = leading_names(text[ask.end() :], registry)
-            known = [f for f in names.found if f.code]
-            if known:
+            if any(f.code for f in names.found):
                 return Assignees(lead=unique(names.found))
     found = []
     for name in recipients:
@@ -229,7 +217,7 @@ _HEADING_TAIL = re.compile(
 def agency_heading(paragraph: str, registry: Registry) -> Assignees | None:
     """The agencies a heading such as "3. Sở Tài chính:" or "a) Bộ Y tế chịu trách nhiệm:" names."""
     text = plain_names(paragraph.strip(), registry)
-    text = re.sub(r"^(?:Giao|Đề nghị|Yêu cầu)\s+", "", text)
+    text = OPENING.sub("", text)
     if len(text) > 400:
         return None
     names, end = leading_names(text, registry)
@@ -302,12 +290,12 @@ def _collect(
                 roman=item.label,
             )
             continue
+        opening = item.paragraphs[0] if item.paragraphs else ""
+        owner = agency_heading(opening, registry) if opening and item.kind != "bullet" else None
         if inner:
             # "1. Bộ Công Thương chủ trì, phối hợp với …" over a), b): the heading's agencies
             # lead the items that name none of their own.
-            own = (
-                agency_heading(item.paragraphs[0], registry) if item.paragraphs else None
-            ) or _assignees(item.paragraphs, registry)
+            own = owner or _assignees(item.paragraphs, registry)
             _collect(
                 inner,
                 registry,
@@ -322,17 +310,14 @@ def _collect(
         if item.kind == "bullet":
             continue
         bullets = [c for c in item.children if c.kind == "bullet"]
-        owner = agency_heading(item.paragraphs[0], registry) if item.paragraphs else None
         if bullets and owner is not None:
-            # "a) Ngân hàng Nhà nước Việt Nam:" then "- …", "- …": each bullet is its task.
-            tail = item.paragraphs[0].split(":", 1)[1].strip() if ":" in item.paragraphs[0] else ""
-            if tail or len(item.paragraphs) > 1:
-                extra = Item(
-                    item.kind,
-                    item.label,
-                    [tail, *item.paragraphs[1:]] if tail else item.paragraphs[1:],
-                )
-                tasks.append(_task(extra, number, None, registry, issued, owner, roman))
+            # "a) Ngân hàng Nhà nước Việt Nam:" then "- …", "- …": each bullet is its task,
+            # and what the heading says after its colon is one more.
+            after = opening.split(":", 1)[1].strip() if ":" in opening else ""
+            said = [p for p in [after, *item.paragraphs[1:]] if p]
+            if said:
+                own_text = Item(item.kind, item.label, said)
+                tasks.append(_task(own_text, number, None, registry, issued, owner, roman))
             for index, bullet in enumerate(bullets, start=1):
                 tasks.append(
                     _task(bullet, f"{number}.{index}", None, registry, issued, owner, roman)
@@ -357,29 +342,20 @@ def _field_task(
         values.setdefault(kind, []).append(value)
     assignees = Assignees()
     for value in values.get("lead", []):
-        plain = plain_names(value, registry)
-        found = find_assignees(plain, registry)
-        if found.lead:
-            assignees.merge(found)
-        else:
-            assignees.lead.extend(read_names(plain.rstrip(" .;"), registry).found)
+        found = find_assignees(value, registry)
+        if not found.lead:  # "Cơ quan chủ trì: Sở Nội vụ" — only names
+            found.lead = read_names(plain_names(value, registry).rstrip(" .;"), registry).found
+        assignees.merge(found)
     for value in values.get("coordinating", []):
         names = read_names(plain_names(value, registry).rstrip(" .;"), registry)
-        assignees.coordinating.extend(names.found)
-        assignees.coordinating_open = assignees.coordinating_open or names.open_set
-    assignees.lead = unique(assignees.lead)
-    assignees.coordinating = unique(assignees.coordinating)
-    assignees.settle()
-    notes = ["lead read from the block's 'chủ trì' field"]
-    if not assignees.lead and inherited is not None:
-        assignees.lead = list(inherited.lead)
-        notes = ["lead taken from the heading above the item"]
-    if not assignees.lead:
-        notes = ["no lead agency found: name one before loading"]
+        assignees.merge(Assignees(coordinating=names.found, coordinating_open=names.open_set))
+    notes = _inherit(assignees.settle(), inherited) or [
+        "lead read from the block's 'chủ trì' field"
+    ]
     task_text = "\n".join(values.get("task", [])) or "\n".join(text_of(item))
     when = "\n".join(values.get("time", []))
     return ImportedTask(
-        number=f"{roman}.{number}" if roman and item.kind != "roman" else number,
+        number=_full_number(roman, number, item),
         title=_title(task_text.split("\n")[0], registry),
         text="\n".join(p for p in text_of(item) if p),
         assignees=assignees,
@@ -421,6 +397,8 @@ def _task(
     roman: str,
 ) -> ImportedTask:
     paras = [p for p in (text_of(item)[1:] if heading else text_of(item)) if p]
+    if item.kind == "bullet" and paras:
+        paras[0] = paras[0].removeprefix(item.label).lstrip()  # the bullet's task, not its dash
     parts: list[Part] = []
     for paragraph in paras:
         found = find_assignees(paragraph, registry)
@@ -433,19 +411,11 @@ def _task(
     for part in parts:
         total.merge(part.assignees)
     total.settle()
-    notes = []
-    if not total.lead and inherited is not None and inherited.lead:
-        total.lead = list(inherited.lead)
-        total.coordinating = unique([*total.coordinating, *inherited.coordinating])
-        total.coordinating_open = total.coordinating_open or inherited.coordinating_open
-        total.settle()
-        notes.append("lead taken from the heading above the item")
-    if not total.lead:
-        notes.append("no lead agency found: name one before loading")
+    notes = _inherit(total, inherited)
     text = "\n".join(paras)
     title = heading or _title(paras[0] if paras else "", registry)
     task = ImportedTask(
-        number=f"{roman}.{number}" if roman and item.kind != "roman" else number,
+        number=_full_number(roman, number, item),
         title=title,
         text=text,
         assignees=total,
@@ -454,6 +424,22 @@ def _task(
         notes=notes,
     )
     return task
+
+
+def _inherit(total: Assignees, inherited: Assignees | None) -> list[str]:
+    """A task that names no lead takes the heading's (or the addressees'); the notes why."""
+    if not total.lead and inherited is not None and inherited.lead:
+        total.merge(inherited)
+        total.settle()
+        return ["lead taken from the heading above the item"]
+    if not total.lead:
+        return ["no lead agency found: name one before loading"]
+    return []
+
+
+def _full_number(roman: str, number: str, item: Item) -> str:
+    """The task's number with its Roman part ("II.1.a") where it sits in one."""
+    return f"{roman}.{number}" if roman and item.kind != "roman" else number
 
 
 def _title(paragraph: str, registry: Registry) -> str:

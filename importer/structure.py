@@ -81,19 +81,13 @@ _ATTACHED = re.compile(
 def attachments(lines: list[str], start: int) -> list[list[str]]:
     """The bodies of what follows the signature: an issued plan or programme, an annex."""
     found: list[list[str]] = []
-    index = start
-    while index < len(lines) and not _END.match(lines[index].strip()):
-        index += 1
+    index = start + len(body_lines(lines, start))  # the main body's end
     while index < len(lines):
-        while index < len(lines) and not _ATTACHED.match(lines[index].strip()):
-            index += 1
-        if index >= len(lines):
-            break
-        body = body_lines(lines, index)
-        found.append(body)
-        index += max(len(body), 1)
-        while index < len(lines) and not _ATTACHED.match(lines[index].strip()):
-            index += 1
+        if _ATTACHED.match(lines[index].strip()):
+            body = body_lines(lines, index)
+            found.append(body)
+            index += len(body)
+        index += 1
     return found
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from importer.names import Registry, folded_tokens
+from importer.names import AGENCY_HEADS, Registry, folded_tokens, starts_predicate
 
 _TITLE = re.compile(
     r"\b(?:Phó\s+)?(?:Bộ trưởng|Thứ trưởng|Thủ trưởng|Giám đốc|Chủ tịch|Tổng [Gg]iám đốc|"
@@ -36,7 +36,7 @@ _DISTRIBUTED = re.compile(
     r"Tổng cục|Cục|Ban|Tập đoàn|Tổng công ty|quận|huyện)"
     r"(?:\s*:\s*|\s+(?=[A-ZĐÂÊÔƠƯĂ]))"
 )
-_HEAD_WORD = re.compile(r"(?:Bộ|Sở|UBND|Ủy ban|Uỷ ban|Ban|Cục|Tổng cục|Văn phòng|Thanh tra)\s")
+_HEAD_WORD = re.compile("(?:" + "|".join(re.escape(h) for h in AGENCY_HEADS) + r")\s")
 _LIST_END = re.compile(r"[;:.()]|\s(?:chủ trì|phối hợp|theo|khẩn trương|tiếp tục|có trách)\b")
 
 
@@ -67,8 +67,6 @@ def plain_names(text: str, registry: Registry) -> str:
 
 def _distributed(text: str, match: re.Match[str], registry: Registry) -> tuple[list[str], int]:
     """The names a shared head word serves ("các Bộ: A, B và C"), and where the list ends."""
-    from importer.agencies import starts_predicate
-
     head = match["head"]
     prefix = (match["pre"] or "").strip()
     position = match.end()

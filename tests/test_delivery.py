@@ -39,11 +39,23 @@ def requests_received(person: object) -> int:
     return sum("Yêu cầu báo cáo" in text for text in texts(person))
 
 
-async def test_429_answers_are_retried_after_retry_after_and_nothing_is_lost(stage: Stage) -> None:
-    codes = ["so-khdt", "so-y-te", "cuc-qltt", "cong-an-tp", "bo-tu-lenh-thu-do", "so-gddt"]
-    officers = [
-        await join_early(stage, 4000 + i, f"Cán bộ {i}", code) for i, code in enumerate(codes)
+SIX_AGENCIES = ["so-khdt", "so-y-te", "cuc-qltt", "cong-an-tp", "bo-tu-lenh-thu-do", "so-gddt"]
+
+
+async def join_officers(stage: Stage, first_user_id: int, codes: list[str]) -> list[SimUser]:
+    """One officer per agency code, joined early (see `join_early`), user ids from the first."""
+    return [
+        await join_early(stage, first_user_id + i, f"Cán bộ {i}", code)
+        for i, code in enumerate(codes)
     ]
+
+
+async def test_429_answers_are_retried_after_retry_after_and_nothing_is_lost(stage: Stage) -> None:
+    officers = await join_officers(
+        stage,
+        4000,
+        SIX_AGENCIES,
+    )
     faults = stage.server.faults
     faults.seed, faults.retry_after, faults.methods = 7, 3, {"sendMessage"}
     faults.rate_429 = 0.5
@@ -164,10 +176,7 @@ async def test_a_task_deadline_is_reminded_some_working_days_before_unless_done(
 
 
 async def test_bad_gateway_answers_are_retried_and_every_request_arrives_once(stage: Stage) -> None:
-    codes = ["so-khdt", "so-y-te", "cuc-qltt", "cong-an-tp", "bo-tu-lenh-thu-do"]
-    officers = [
-        await join_early(stage, 4600 + i, f"Cán bộ {i}", code) for i, code in enumerate(codes)
-    ]
+    officers = await join_officers(stage, 4600, SIX_AGENCIES[:5])
     faults = stage.server.faults
     faults.seed, faults.methods, faults.rate_5xx = 3, {"sendMessage"}, 0.6
 
@@ -208,10 +217,11 @@ async def test_the_secretariat_sees_who_is_missing_and_nudges_them_at_once(stage
 async def test_a_bad_gateway_after_delivery_is_counted_in_doubt_and_nothing_is_lost(
     stage: Stage,
 ) -> None:
-    codes = ["so-khdt", "so-y-te", "cuc-qltt", "cong-an-tp", "bo-tu-lenh-thu-do", "so-gddt"]
-    officers = [
-        await join_early(stage, 4900 + i, f"Cán bộ {i}", code) for i, code in enumerate(codes)
-    ]
+    officers = await join_officers(
+        stage,
+        4900,
+        SIX_AGENCIES,
+    )
     faults = stage.server.faults
     faults.seed, faults.methods, faults.rate_5xx_after = 5, {"sendMessage"}, 0.5
 

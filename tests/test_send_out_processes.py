@@ -61,6 +61,16 @@ def half_sent(database: Path) -> list[str]:
     return list(keys)
 
 
+async def owed_city(server: BotApiServer, tmp_path: Path) -> tuple[Path, Path]:
+    """A city of CONTACTS officers whose August 2021 requests are planned and owed."""
+    server.add_bot(FANOUT_TOKEN)
+    database = tmp_path / "city.db"
+    engine = await seed_fanout(server, database, CONTACTS)
+    plan_owed(engine=engine, config=Config(), now=datetime.fromisoformat(PINNED_AT))
+    engine.dispose()
+    return database, write_config(tmp_path, server.base_url, per_second=50)
+
+
 def sent_figure(output: str) -> int:
     found = re.search(r"(\d+) sent", output)
     assert found, output
@@ -95,13 +105,8 @@ async def test_a_cycle_from_cron_beside_the_running_bot_sends_each_request_once(
     tmp_path: Path,
 ) -> None:
     async with BotApiServer() as server:
-        server.add_bot(FANOUT_TOKEN)
-        database = tmp_path / "city.db"
-        engine = await seed_fanout(server, database, CONTACTS)
         # August 2021's requests are owed (the bot was down at the time): both will send them.
-        plan_owed(engine=engine, config=Config(), now=datetime.fromisoformat(PINNED_AT))
-        engine.dispose()
-        config = write_config(tmp_path, server.base_url, per_second=50)
+        database, config = await owed_city(server, tmp_path)
 
         async with (
             dondoc("run", config=config, database=database, name="run") as bot,
@@ -125,12 +130,7 @@ async def test_the_bot_stopped_mid_send_out_finishes_in_flight_and_leaves_the_re
     tmp_path: Path,
 ) -> None:
     async with BotApiServer() as server:
-        server.add_bot(FANOUT_TOKEN)
-        database = tmp_path / "city.db"
-        engine = await seed_fanout(server, database, CONTACTS)
-        plan_owed(engine=engine, config=Config(), now=datetime.fromisoformat(PINNED_AT))
-        engine.dispose()
-        config = write_config(tmp_path, server.base_url, per_second=50)
+        database, config = await owed_city(server, tmp_path)
 
         async with dondoc("run", config=config, database=database, name="run") as bot:
             await server.wait_until(lambda: sum(august_requests(server)) >= 50, timeout=60)
