@@ -57,9 +57,12 @@ class Assignees:
     lead: list[Found] = field(default_factory=list)
     coordinating: list[Found] = field(default_factory=list)
     coordinating_open: bool = False
+    # A lead read from a sentence's subject ("Sở Y tế hướng dẫn …"), not from "chủ trì"/"Giao".
+    inferred: bool = False
 
     def merge(self, other: Assignees) -> None:
         """Add another paragraph's assignees, keeping order and dropping repeats."""
+        self.inferred = self.inferred or (other.inferred and bool(other.lead))
         self.lead = unique([*self.lead, *other.lead])
         self.coordinating = unique([*self.coordinating, *other.coordinating])
         self.coordinating_open = self.coordinating_open or other.coordinating_open
@@ -190,6 +193,7 @@ def find_assignees(paragraph: str, registry: Registry) -> Assignees:
                 found.coordinating_open = found.coordinating_open or names.open_set
         if not chair:
             subjects.extend(_subject(sentence, registry))
+    found.inferred = bool(subjects)
     found.lead = unique([*found.lead, *subjects])
     return found.settle()
 
@@ -234,3 +238,25 @@ def duty_of(paragraph: str, registry: Registry) -> str:
         _, end = leading_names(text[coordinate.end() :], registry)
         text = text[coordinate.end() + end :].lstrip(" ,")
     return text.strip(" .;:")
+
+
+def labelled_assignees(lead: list[str], coordinating: list[str], registry: Registry) -> Assignees:
+    """The agencies of labelled fields or table cells: "Cơ quan chủ trì: Sở Nội vụ", "Phối hợp: …".
+
+    A lead value may be a sentence ("Sở Y tế chủ trì, phối hợp với Sở Tài chính"); otherwise
+    it is only names, one per line or separated by commas and semicolons.
+    """
+    assignees = Assignees()
+    for value in lead:
+        value = re.sub(r"\s*\n\s*", ", ", value.strip())
+        found = find_assignees(value, registry)
+        if not found.lead:
+            names = read_names(plain_names(value, registry).rstrip(" .;"), registry)
+            found = Assignees(lead=names.found, coordinating_open=names.open_set)
+        found.inferred = False
+        assignees.merge(found)
+    for value in coordinating:
+        value = re.sub(r"\s*\n\s*", ", ", value.strip())
+        names = read_names(plain_names(value, registry).rstrip(" .;"), registry)
+        assignees.merge(Assignees(coordinating=names.found, coordinating_open=names.open_set))
+    return assignees.settle()

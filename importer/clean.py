@@ -14,9 +14,15 @@ import re
 from collections import Counter
 
 from importer.structure import marker
+from importer.tables import LINE_BREAK
 
 _TAG_BREAK = re.compile(r"<\s*(?:br|/p|/div|/tr|/li|/h\d)\s*/?\s*>", re.IGNORECASE)
 _TAG_CELL = re.compile(r"<\s*/t[dh]\s*>", re.IGNORECASE)
+_CELL = re.compile(r"<t[dh]\b[^<>]{0,300}>.*?</t[dh]\s*>", re.IGNORECASE | re.DOTALL)
+# "<br>" inside a Markdown table row: a line break within the cell, not the row's end.
+_TABLE_ROW_BREAK = re.compile(
+    r"(?<=\S)\s*<\s*br\s*/?\s*>\s*(?=[^\n]*\|\s*$)", re.IGNORECASE | re.MULTILINE
+)
 _TAG = re.compile(r"</?[a-zA-Z][^<>]{0,300}>")
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _PAGE_MARK = re.compile(
@@ -40,6 +46,8 @@ def clean_text(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if "<" in text:
         text = _COMMENT.sub("\n", text)
+        text = _CELL.sub(_one_line_cell, text)
+        text = _TABLE_ROW_BREAK.sub(LINE_BREAK, text)
         text = _TAG_CELL.sub(" | ", text)
         text = _TAG_BREAK.sub("\n", text)
         text = _TAG.sub("", text)
@@ -55,6 +63,12 @@ def clean_text(text: str) -> str:
     text = re.sub(r"(?<=\w) -(?=[A-ZĐ][a-zà-ỹđ])", " ", text)  # OCR's "Bộ -Thông tin"
     lines = [_join_split_syllables(line) for line in text.split("\n")]
     return "\n".join(_without_running_headers(_without_page_breaks(lines)))
+
+
+def _one_line_cell(match: re.Match[str]) -> str:
+    """An HTML table cell on one line, its own line breaks kept as LINE_BREAK."""
+    cell = re.sub(r"\s*\n\s*", " ", match.group())
+    return _TAG_BREAK.sub(LINE_BREAK, cell)
 
 
 def _without_page_breaks(lines: list[str]) -> list[str]:

@@ -131,6 +131,23 @@ def find_deadline(text: str, issued: date) -> Deadline | None:
     return max(found, key=lambda d: d.due) if found else None
 
 
+def deadline_in_cell(cell: str, issued: date) -> Deadline | None:
+    """The deadline a table's or a field's time cell sets: "Quý II/2026", "Tháng 6", "30/6/2026".
+
+    A cell holds only the time, so a bare date or period is the deadline; "Thường xuyên"
+    (a standing task) has none.
+    """
+    text = " ".join(cell.split())
+    if not text:
+        return None
+    found = find_deadline(text, issued)
+    if found is None and re.match(r"(?:tháng|quý|năm)\b", text, re.IGNORECASE):
+        found = find_deadline(f"trong {text}", issued)
+    if found is None and re.match(r"(?:ngày\s+)?\d{1,2}(?:/|\s*tháng\s+)\d{1,2}", text):
+        found = find_deadline(f"trước {text}", issued)
+    return Deadline(found.due, text) if found else None
+
+
 def find_cadence(text: str) -> Cadence | None:
     """The reporting cadence a text sets ("báo cáo định kỳ hằng tháng, trước ngày 20")."""
     for clause in _clauses(text):

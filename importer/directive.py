@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -32,16 +31,19 @@ from importer.agencies import (
     Assignees,
     duty_of,
     find_assignees,
+    labelled_assignees,
     leading_names,
     sentences,
     unique,
 )
-from importer.deadlines import Cadence, Deadline, find_cadence, find_deadline
+from importer.deadlines import find_cadence, find_deadline
 from importer.errors import DirectiveImportError
 from importer.fields import fields_of, is_field_block
-from importer.header import Header, parse_header
+from importer.header import parse_header
+from importer.model import ImportedDirective, ImportedTask, Part
 from importer.names import Found, Registry, clean_name, fold, read_names
 from importer.structure import Item, attachments, body_lines, outline, paragraphs, text_of
+from importer.tables import find_task_tables, table_tasks
 from importer.titles import plain_names
 
 _CLOSING = ("to chuc thuc hien", "dieu khoan thi hanh", "trach nhiem thi hanh")
@@ -62,44 +64,13 @@ _EXPLAINING = (
 _TRACKING = re.compile(r"theo dõi|đôn đốc", re.IGNORECASE)
 
 
-@dataclass
-class Part:
-    """One paragraph (or run of paragraphs) of a task with its own lead."""
-
-    text: str
-    assignees: Assignees
-
-
-@dataclass
-class ImportedTask:
-    """A task as read: number, title, text, agencies, deadline, parts."""
-
-    number: str
-    title: str
-    text: str
-    assignees: Assignees
-    deadline: Deadline | None = None
-    monthly: bool = True
-    parts: list[Part] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-
-
-@dataclass
-class ImportedDirective:
-    """Everything an import proposes for a person to confirm."""
-
-    header: Header
-    recipients: list[Found]
-    tasks: list[ImportedTask]
-    tracker: Found | None = None
-    cadence: Cadence | None = None
-    warnings: list[str] = field(default_factory=list)
-
-
 def import_text(text: str, registry: Registry, *, source: str = "<text>") -> ImportedDirective:
     """Read a directive's text against a registry."""
     lines = text.split("\n")
     header = parse_header(lines)
+    tables = find_task_tables(lines)
+    for table in tables:  # a task table is read by its columns, not as paragraphs
+        lines[table.start : table.end] = [""] * (table.end - table.start)
     # A header that cannot be read is a blank for the reviewer, never a refusal: only a
     # document without a single task is not a directive.
     issued = header.date or _likely_year_start(text)
@@ -121,6 +92,14 @@ def import_text(text: str, registry: Registry, *, source: str = "<text>") -> Imp
     issues_a_plan = re.search(r"[Bb]an hành kèm theo (?:Quyết định|Chỉ thị|Nghị quyết) này", text)
     # A decision that issues a plan: the plan's tasks are the tasks.
     tasks = attached if attached and issues_a_plan else [*read[0], *attached]
+    _number_uniquely(tasks)
+    tabled = [task for table in tables for task in table_tasks(table, registry, issued)]
+    if tasks and {t.number for t in tasks} & {t.number for t in tabled}:
+        for task in tabled:  # the annex's "1" is not the body's "1"
+            task.number = f"PL.{task.number}"
+    tasks.extend(tabled)
+    for task in tasks:
+        _review(task)
     if not tasks:
         raise DirectiveImportError(
             f"{source}: not a directive: no numbered tasks (1., 2.1., a), …) found"
@@ -135,7 +114,6 @@ def import_text(text: str, registry: Registry, *, source: str = "<text>") -> Imp
             "no date of issue found: fill in [directive] date (deadlines without a year were "
             "read in the year the text names most)"
         )
-    _number_uniquely(tasks)
     recipients = []
     for name in header.recipients:
         code = registry.match(name)
@@ -340,18 +318,8 @@ def _field_task(
     values: dict[str, list[str]] = {}
     for kind, value in fields:
         values.setdefault(kind, []).append(value)
-    assignees = Assignees()
-    for value in values.get("lead", []):
-        found = find_assignees(value, registry)
-        if not found.lead:  # "Cơ quan chủ trì: Sở Nội vụ" — only names
-            found.lead = read_names(plain_names(value, registry).rstrip(" .;"), registry).found
-        assignees.merge(found)
-    for value in values.get("coordinating", []):
-        names = read_names(plain_names(value, registry).rstrip(" .;"), registry)
-        assignees.merge(Assignees(coordinating=names.found, coordinating_open=names.open_set))
-    notes = _inherit(assignees.settle(), inherited) or [
-        "lead read from the block's 'chủ trì' field"
-    ]
+    assignees = labelled_assignees(values.get("lead", []), values.get("coordinating", []), registry)
+    review = _inherit(assignees.settle(), inherited)
     task_text = "\n".join(values.get("task", [])) or "\n".join(text_of(item))
     when = "\n".join(values.get("time", []))
     return ImportedTask(
@@ -360,7 +328,7 @@ def _field_task(
         text="\n".join(p for p in text_of(item) if p),
         assignees=assignees,
         deadline=find_deadline(when, issued) if when else find_deadline(task_text, issued),
-        notes=notes,
+        review=review,
     )
 
 
@@ -411,7 +379,7 @@ def _task(
     for part in parts:
         total.merge(part.assignees)
     total.settle()
-    notes = _inherit(total, inherited)
+    review = _inherit(total, inherited)
     text = "\n".join(paras)
     title = heading or _title(paras[0] if paras else "", registry)
     task = ImportedTask(
@@ -421,13 +389,13 @@ def _task(
         assignees=total,
         deadline=find_deadline(text, issued),
         parts=parts if sum(bool(p.assignees.lead) for p in parts) >= 2 else [],
-        notes=notes,
+        review=review,
     )
     return task
 
 
 def _inherit(total: Assignees, inherited: Assignees | None) -> list[str]:
-    """A task that names no lead takes the heading's (or the addressees'); the notes why."""
+    """A task that names no lead takes the heading's (or the addressees'); what to review."""
     if not total.lead and inherited is not None and inherited.lead:
         total.merge(inherited)
         total.settle()
@@ -435,6 +403,15 @@ def _inherit(total: Assignees, inherited: Assignees | None) -> list[str]:
     if not total.lead:
         return ["no lead agency found: name one before loading"]
     return []
+
+
+def _review(task: ImportedTask) -> None:
+    """What the person reviewing should look at: leads guessed, names not in the registry."""
+    if task.assignees.inferred and not task.review:
+        task.review.append("lead inferred from the sentence's subject")
+    unmatched = _unmatched(task.assignees)
+    if unmatched:
+        task.review.append("not in the registry: " + "; ".join(unmatched))
 
 
 def _full_number(roman: str, number: str, item: Item) -> str:
@@ -518,8 +495,8 @@ def _task_data(task: ImportedTask) -> dict[str, Any]:
     if task.deadline is not None:
         data["deadline"] = task.deadline.due
         data["deadline_text"] = task.deadline.phrase
-    if task.notes:
-        data["notes"] = task.notes
+    if task.review:
+        data["review"] = "; ".join(task.review)
     if task.parts:
         data["part"] = [
             {
@@ -573,7 +550,7 @@ def to_json(directive: ImportedDirective) -> dict[str, Any]:
                     {"part": i, "text": p.text, **_found_roles(p.assignees)}
                     for i, p in enumerate(task.parts, start=1)
                 ],
-                "notes": task.notes,
+                "review": task.review,
             }
         )
     return {"directive": head, "tasks": tasks, "warnings": directive.warnings}

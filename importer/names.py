@@ -437,6 +437,9 @@ def read_names(phrase: str, registry: Registry) -> NameList:
 _SEPARATOR_TOKENS = {",", ";", "va", "cung", "voi"}
 
 
+_NEXT_BODY = {"Sở", "Bộ", "Ủy", "UBND", "Ban", "Cục", "Văn", "Thanh", "Tổng", "Đài", "Báo"}
+
+
 # After a known name, these words mean the name goes on: "Sở Y tế các tỉnh" is not "Sở Y tế".
 def _name_goes_on(rest: str) -> bool:
     """Whether the words after a known name belong to a longer, different name."""
@@ -444,6 +447,8 @@ def _name_goes_on(rest: str) -> bool:
     if m is None:
         return False
     word = m.group(1)
+    if word in _NEXT_BODY:
+        return False  # "Sở Xây dựng Sở Tài chính": a table cell's names, one per line
     if word[:1].isupper() and word not in {"và"}:
         return True
     return word in {"các", "tỉnh", "quận", "huyện", "xã", "phường"} or rest.lstrip().startswith(

@@ -28,17 +28,14 @@ def task_table(directive: ImportedDirective) -> Table:
         ),
         show_lines=False,
     )
-    for column in ("task", "lead", "coordinating", "deadline", "unmatched"):
+    for column in ("task", "lead", "coordinating", "deadline", "review"):
         table.add_column(column, overflow="fold")
     for task in directive.tasks:
-        unmatched = [
-            f.name for f in [*task.assignees.lead, *task.assignees.coordinating] if f.code is None
-        ]
         table.add_row(
             task.number + (f" ({len(task.parts)} parts)" if task.parts else ""),
             _names(task.assignees.lead) or "[red]—[/red]",
             _names(task.assignees.coordinating, task.assignees.coordinating_open),
             f"{task.deadline.due:%d/%m/%Y}" if task.deadline else "",
-            "; ".join(unmatched),
+            "[yellow]" + "; ".join(task.review) + "[/yellow]" if task.review else "",
         )
     return table

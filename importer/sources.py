@@ -17,6 +17,7 @@ from lxml.etree import XMLSyntaxError
 from importer.clean import clean_text
 from importer.errors import DirectiveImportError
 from importer.names import nfc
+from importer.tables import LINE_BREAK, columns_of
 
 # Letters Vietnamese never uses but that legacy encodings (TCVN3, VNI) read as
 # Windows-1252 are full of: "Uû ban nh©n d©n", "UÛY BAN NHAÂN DAÂN".
@@ -143,6 +144,15 @@ def docx_text(path: Path) -> str:
         if isinstance(block, Paragraph):
             blocks.append(block.text)
         elif isinstance(block, Table):
+            rows = [
+                [LINE_BREAK.join(p.text for p in cell.paragraphs).strip() for cell in row.cells]
+                for row in block.rows
+            ]
+            if any(columns_of([row]) for row in rows[:4]):
+                # A task table: one "| … |" line per row, as the Markdown form has it.
+                lines = ["| " + " | ".join(c.replace("|", "/") for c in row) + " |" for row in rows]
+                blocks.append("\n".join(lines))
+                continue
             for row in block.rows:
                 for cell in row.cells:
                     blocks.extend(p.text for p in cell.paragraphs)
@@ -150,17 +160,20 @@ def docx_text(path: Path) -> str:
 
 
 def pdf_text(path: Path) -> str:
-    """The text layer of a PDF, paragraphs told apart by the vertical gaps between lines."""
+    """The text layer of a PDF, paragraphs told apart by the vertical gaps between lines.
+
+    A ruled table (its cells drawn as rectangles or lines) is read by its grid: each row
+    becomes one "| … | … |" line, as a Markdown or Word table does.
+    """
     from pypdf import PdfReader
     from pypdf.errors import LimitReachedError, PdfReadError
 
     try:
         reader = PdfReader(str(path))
-        pages = list(reader.pages)
         out: list[str] = []
-        for page in pages:
+        for page in reader.pages:
             previous_y: float | None = None
-            for y, height, text in _page_lines(page):
+            for y, height, text in _page_lines(page, reader):
                 if previous_y is not None and previous_y - y > height * 1.6:
                     out.append("")
                 out.append(text.strip())
@@ -179,19 +192,24 @@ def pdf_text(path: Path) -> str:
     return text
 
 
-def _page_lines(page: Any) -> list[tuple[float, float, str]]:
-    """A page's lines of text, top to bottom, each with its height and baseline."""
+def _page_lines(page: Any, reader: Any) -> list[tuple[float, float, str]]:
+    """A page's lines of text, top to bottom, each with its baseline and height."""
+    from importer.pdf_grid import Grid, page_chunks
+
+    chunks = page_chunks(page)
+    grid = Grid.of_page(page, reader)
     lines: list[tuple[float, float, str]] = []
-
-    def visit(text: str, cm: list[float], tm: list[float], font: object, size: float) -> None:
-        if not text.strip():
-            return
-        y = tm[5] * cm[3] + cm[5]
-        height = abs(size * tm[3] * cm[3]) or size
-        if lines and abs(lines[-1][0] - y) < height * 0.3:
-            lines[-1] = (lines[-1][0], lines[-1][1], lines[-1][2] + text)
+    for chunk in chunks:
+        if grid.holds(chunk):
+            continue
+        if lines and abs(lines[-1][0] - chunk.y) < chunk.height * 0.3:
+            lines[-1] = (lines[-1][0], lines[-1][1], lines[-1][2] + chunk.text)
         else:
-            lines.append((y, height, text))
-
-    page.extract_text(visitor_text=visit)
+            lines.append((chunk.y, chunk.height, chunk.text))
+    rows = grid.rows(chunks)
+    if not rows:
+        return lines  # in the order drawn: a header's two columns stay apart
+    for row in sorted(rows, key=lambda r: -r[0]):
+        at = next((i for i, line in enumerate(lines) if line[0] < row[0]), len(lines))
+        lines.insert(at, row)
     return lines
