@@ -630,7 +630,12 @@ def cycle(
 
 @app.command("import")
 def import_directive(
-    file: Annotated[Path, typer.Argument(help="The directive: .md, .txt, .docx or a text PDF.")],
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="The directive: .md, .txt, .docx, a text PDF, or a task list in .xlsx."
+        ),
+    ],
     out_file: Annotated[
         Path | None, typer.Option("--out", help="Write the reviewable TOML here.")
     ] = None,

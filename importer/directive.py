@@ -102,7 +102,8 @@ def import_text(text: str, registry: Registry, *, source: str = "<text>") -> Imp
         _review(task)
     if not tasks:
         raise DirectiveImportError(
-            f"{source}: not a directive: no numbered tasks (1., 2.1., a), …) found"
+            f"{source}: not a directive: no numbered tasks (1., 2.1., a), …) found, "
+            "and no task table (columns Nhiệm vụ | Cơ quan chủ trì | …)"
         )
     header_warnings = []
     if header.code is None:

@@ -49,6 +49,12 @@ def read_directive(path: Path) -> str:
         text = docx_text(path)
     elif suffix == ".pdf":
         text = pdf_text(path)
+    elif suffix in {".xlsx", ".xlsm"}:
+        text = xlsx_text(path)
+    elif suffix == ".xls":
+        raise DirectiveImportError(
+            f"{path}: legacy Excel .xls is not read; save it as .xlsx (Excel Workbook) first"
+        )
     elif suffix == ".doc":
         raise DirectiveImportError(
             f"{path}: legacy Word .doc is not read; save it as .docx or PDF first"
@@ -118,6 +124,68 @@ def strip_markdown(text: str) -> str:
     return re.sub(r"[ \t]+$", "", text, flags=re.MULTILINE)
 
 
+def _zip_inflated(path: Path, kind: str) -> None:
+    """Refuse an Office file that is not a zip, or that inflates far beyond a directive."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            inflated = sum(item.file_size for item in archive.infolist())
+    except zipfile.BadZipFile as exc:
+        raise DirectiveImportError(f"{path}: not a readable {kind} file ({exc})") from None
+    if inflated > MAX_DOCX_XML_BYTES:
+        raise DirectiveImportError(
+            f"{path}: the {kind} file inflates to {inflated / 2**20:.0f} MB "
+            f"(limit {MAX_DOCX_XML_BYTES // 2**20} MB): not a directive"
+        )
+
+
+def xlsx_text(path: Path) -> str:
+    """An Office's task list kept in Excel: each sheet's rows as "| … |" table lines.
+
+    Rows with a single cell (a title such as "DANH MỤC NHIỆM VỤ …" or "Kế hoạch số …")
+    are lines of text; dates are written dd/mm/yyyy, as a person reads them.
+    """
+    from openpyxl import load_workbook
+
+    _zip_inflated(path, "Excel (.xlsx)")
+    try:
+        workbook = load_workbook(str(path), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, XMLSyntaxError) as exc:
+        raise DirectiveImportError(f"{path}: not a readable Excel (.xlsx) file ({exc})") from None
+    blocks: list[str] = []
+    try:
+        for sheet in workbook.worksheets:
+            lines: list[str] = []
+            in_table = False
+            for values in sheet.iter_rows(values_only=True):
+                cells = [_xlsx_cell(v) for v in values]
+                while cells and not cells[-1]:
+                    cells.pop()
+                said = [c for c in cells if c]
+                if not said:
+                    continue
+                in_table = in_table or len(said) >= 2
+                if not in_table:  # a title above the table
+                    lines.append(said[0].replace(LINE_BREAK, " "))
+                else:
+                    lines.append("| " + " | ".join(c.replace("|", "/") for c in cells) + " |")
+            blocks.append("\n".join(lines))
+    finally:
+        workbook.close()
+    return "\n\n".join(b for b in blocks if b.strip())
+
+
+def _xlsx_cell(value: object) -> str:
+    from datetime import date, datetime
+
+    if value is None:
+        return ""
+    if isinstance(value, datetime | date):
+        return f"{value:%d/%m/%Y}"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return LINE_BREAK.join(line.strip() for line in str(value).strip().splitlines())
+
+
 def docx_text(path: Path) -> str:
     """Paragraphs and table cells of a Word file, in document order."""
     import docx
@@ -125,16 +193,7 @@ def docx_text(path: Path) -> str:
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
-    try:
-        with zipfile.ZipFile(path) as archive:
-            inflated = sum(item.file_size for item in archive.infolist())
-    except zipfile.BadZipFile as exc:
-        raise DirectiveImportError(f"{path}: not a readable Word (.docx) file ({exc})") from None
-    if inflated > MAX_DOCX_XML_BYTES:
-        raise DirectiveImportError(
-            f"{path}: the Word file inflates to {inflated / 2**20:.0f} MB "
-            f"(limit {MAX_DOCX_XML_BYTES // 2**20} MB): not a directive"
-        )
+    _zip_inflated(path, "Word (.docx)")
     try:
         document = docx.Document(str(path))
     except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError, XMLSyntaxError) as exc:

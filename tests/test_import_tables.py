@@ -210,3 +210,57 @@ def test_a_pdf_table_imports_like_its_markdown_form(tmp_path: Path, registry: Re
     write_pdf(target)
     assert imported(target, registry)["task"] == imported(markdown, registry)["task"]
     assert [t["number"] for t in imported(target, registry)["task"]] == [e[0] for e in EXPECTED]
+
+
+def test_the_offices_spreadsheet_imports_into_the_same_toml(tmp_path: Path) -> None:
+    import tomllib
+    from datetime import datetime
+
+    from openpyxl import Workbook
+    from typer.testing import CliRunner
+
+    from dondoc.cli import app
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["DANH MỤC NHIỆM VỤ THEO DÕI NĂM 2026"])
+    sheet.append([])
+    sheet.append(["TT", "Nội dung nhiệm vụ", "Đơn vị chủ trì", "Đơn vị phối hợp", "Thời hạn"])
+    sheet.append(
+        [
+            1,
+            "Rà soát quy định về chất thải rắn",
+            "Sở Tài nguyên và Môi trường",
+            "Sở Xây dựng\nSở Tài chính",
+            datetime(2026, 6, 30),
+        ]
+    )
+    sheet.append([2, "Kiểm tra phân loại rác tại nguồn", "Sở Xây dựng", None, "Thường xuyên"])
+    target = tmp_path / "tasks.xlsx"
+    book.save(target)
+    out = tmp_path / "tasks.toml"
+
+    result = CliRunner().invoke(app, ["import", str(target), "--out", str(out)])
+
+    assert result.exit_code == 0, result.output
+    data = tomllib.loads(out.read_text(encoding="utf-8"))
+    assert [
+        (t["number"], t["lead"], t["coordinating"], t.get("deadline")) for t in data["task"]
+    ] == [
+        ("1", ["so-tnmt"], ["so-xay-dung", "so-tai-chinh"], date(2026, 6, 30)),
+        ("2", ["so-xay-dung"], [], None),
+    ]
+    assert data["directive"]["code"] == ""  # a blank for the reviewer, with a warning
+    assert "no document number" in result.output
+
+
+def test_a_broken_spreadsheet_is_one_line_and_exit_status_2(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from dondoc.cli import app
+
+    target = tmp_path / "tasks.xlsx"
+    target.write_bytes(b"PK\x03\x04 not really a workbook")
+    result = CliRunner().invoke(app, ["import", str(target)])
+    assert result.exit_code == 2
+    assert "Excel" in result.output and "Traceback" not in result.output
