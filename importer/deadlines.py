@@ -141,6 +141,8 @@ def deadline_in_cell(cell: str, issued: date) -> Deadline | None:
     if not text:
         return None
     found = find_deadline(text, issued)
+    if found is None and re.match(r"\d{1,2}/\d{4}\b", text):  # "6/2025": a month
+        found = find_deadline(f"trong tháng {text}", issued)
     if found is None and re.match(r"(?:tháng|quý|năm)\b", text, re.IGNORECASE):
         found = find_deadline(f"trong {text}", issued)
     if found is None and re.match(r"(?:ngày\s+)?\d{1,2}(?:/|\s*tháng\s+)\d{1,2}", text):

@@ -36,6 +36,11 @@ _DISTRIBUTED = re.compile(
     r"Tổng cục|Cục|Ban|Tập đoàn|Tổng công ty|quận|huyện)"
     r"(?:\s*:\s*|\s+(?=[A-ZĐÂÊÔƠƯĂ]))"
 )
+# "các bộ, ngành, địa phương": the ministries and the provinces, "các" shared by both.
+_CENTRE_AND_LOCAL = re.compile(
+    r"\b(?:[Cc]ác\s+)?([Bb]ộ,\s*(?:cơ quan\s+)?ngành(?:\s+[Tt]rung ương)?)"
+    r"(?:\s*,\s*|\s+và\s+)(?:các\s+)?(địa phương)\b"
+)
 _HEAD_WORD = re.compile("(?:" + "|".join(re.escape(h) for h in AGENCY_HEADS) + r")\s")
 _LIST_END = re.compile(r"[;:.()]|\s(?:chủ trì|phối hợp|theo|khẩn trương|tiếp tục|có trách)\b")
 
@@ -50,6 +55,7 @@ def plain_names(text: str, registry: Registry) -> str:
     text = _BOARD.sub("", text)
     text = _MINISTERS.sub("các Bộ, cơ quan ngang Bộ, cơ quan thuộc Chính phủ", text)
     text = _TITLE.sub("", text)
+    text = _CENTRE_AND_LOCAL.sub(r"các \1, các \2", text)
     out: list[str] = []
     position = 0
     for match in _DISTRIBUTED.finditer(text):
