@@ -94,9 +94,13 @@ def _squeezed(text: str) -> str:
 def _match(task: dict[str, Any], found: list[ImportedTask], used: set[int]) -> int | None:
     starts = _squeezed(task.get("starts", ""))
     if starts:
-        for index, candidate in enumerate(found):
-            if index not in used and starts[:60] in _squeezed(candidate.text):
-                return index
+        # A task that opens with the words first; one that holds them (after a heading) next.
+        for opening in (True, False):
+            for index, candidate in enumerate(found):
+                text = _squeezed(candidate.text)
+                hit = text.startswith(starts[:60]) if opening else starts[:60] in text
+                if index not in used and hit:
+                    return index
     number = _number(str(task.get("number", "")))
     for index, candidate in enumerate(found):
         if index not in used and number and _number(candidate.number) == number:
@@ -114,7 +118,8 @@ def _key(name: str, registry: Registry) -> str:
     code = registry.match(plain) or registry.match(name)
     if code:
         return code
-    squeezed = re.sub(r"^cac ", "", fold(plain))
+    # "UBND xã, phường" and "UBND các xã, phường" are one set of bodies.
+    squeezed = re.sub(r"\s+", " ", re.sub(r"\bcac\b", "", fold(plain))).strip()
     return squeezed
 
 

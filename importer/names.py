@@ -285,6 +285,9 @@ class Registry:
         if key:
             self.codes.setdefault(key, code)
             self.longest = max(self.longest, len(key))
+        if key[:1] == ("cac",) and "," in key:
+            # A group is named with or without its "các": "sở, ban, ngành thành phố".
+            self.codes.setdefault(key[1:], code)
 
     def match(self, name: str) -> str | None:
         """The code of exactly this name (folded), or None."""

@@ -116,6 +116,11 @@ def check_not_mojibake(text: str, path: Path) -> None:
 
 def strip_markdown(text: str) -> str:
     """Markdown without its markup: headings, emphasis, strike-through and escapes."""
+    # A numbered heading ended by a hard line break ("5. Bộ Kế hoạch và Đầu tư  ") is its own
+    # paragraph: the capitalised line below is its text, not the rest of its name.
+    text = re.sub(
+        r"^(\d{1,2}\.\s[^\n]{1,120}?\S) {2,}\n(?=[A-ZĐ\u00c0-\u1ef8])", "\\1\n\n", text, flags=re.M
+    )
     text = re.sub(r"^\s{0,3}#{1,6}\s*", "", text, flags=re.MULTILINE)
     text = re.sub(r"~~(.*?)~~", r"\1", text)
     text = re.sub(r"(\*\*|__)(.+?)\1", r"\2", text)
