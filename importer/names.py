@@ -371,7 +371,7 @@ def load_registries(paths: list[Path]) -> Registry:
 
 
 _HEAD_SPLIT = re.compile(
-    r"\s*(?:,|\bvà\b)\s*(?=(?:" + "|".join(re.escape(h) for h in AGENCY_HEADS) + r")\b)"
+    r"\s*(?:[,;]|\bvà\b)\s*(?=(?:" + "|".join(re.escape(h) for h in AGENCY_HEADS) + r")\b)"
 )
 
 
