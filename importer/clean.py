@@ -61,6 +61,7 @@ def clean_text(text: str) -> str:
         text = re.sub(r"(?<=\S) +([,.;:)!?])", r"\1", text)
         text = re.sub(r"\( +", "(", text)
     text = re.sub(r"(?<=\w) -(?=[A-ZĐ][a-zà-ỹđ])", " ", text)  # OCR's "Bộ -Thông tin"
+    text = re.sub(r"^[_~]+\s*(?=\d{1,2}\.)", "", text, flags=re.MULTILINE)  # OCR's "_2.3. Giao"
     lines = [_join_split_syllables(line) for line in text.split("\n")]
     return "\n".join(_without_running_headers(_without_page_breaks(lines)))
 

@@ -188,7 +188,7 @@ _HEADING_TAIL = re.compile(
     r"\s*(?:(?:có|chịu)\s+trách\s+nhiệm|theo chức năng,? nhiệm vụ(?: được giao)?|"
     r"thực hiện(?: tốt)?(?: các| một số)?(?: nhiệm vụ| nội dung)?(?: sau| sau đây| cụ thể)?|"
     r"(?:các\s+)?nhiệm vụ(?: cụ thể)?(?: như)? sau(?: đây)?|chủ trì|khẩn trương|tập trung|"
-    r"chỉ đạo|cần|như sau|[,(]|\)|\s)*:?\s*$",
+    r"chỉ đạo|cần|như sau|[,(]|\)|\s)*[:.]?\s*$",
     re.IGNORECASE,
 )
 
