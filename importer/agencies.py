@@ -47,7 +47,7 @@ _HEAD = re.compile(
     "(?:" + "|".join(re.escape(h) for h in AGENCY_HEADS) + r")\b"
     r"|Cơ quan (?=[A-ZĐ])"  # "Cơ quan Lao động - Thương binh và Xã hội ở địa phương"
 )
-_SEPARATOR = re.compile(r"\s*(?:,|\bvà\b|\bcùng\b)\s*")
+_SEPARATOR = re.compile(r"\s*(?:[,;]|\bvà\b|\bcùng\b)\s*")
 
 
 @dataclass
