@@ -44,6 +44,10 @@ _COLLECTIVE = re.compile(
     r"tổng công ty|công ty|UBND|Ủy ban|tỉnh|thành phố|Bộ|Sở)\b"
 )
 _HEAD = re.compile(
+    # A head word that opens an ordinary word is no body: "Trường hợp", "Ban hành", "Bộ phận".
+    r"(?!Trường hợp|Ban (?:chất|hành|đầu|ngày|đêm)|Bộ (?:phận|máy|hồ sơ|tiêu chí|công cụ|chỉ số|"
+    r"luật|mặt)|Vụ (?:việc|án)|Cục (?:bộ|diện)|Sở (?:hữu|dĩ|thích)|Hội (?:nghị|thảo|chợ|nhập|đủ)|"
+    r"Phòng (?:chống|ngừa|họp|cháy|bệnh)|Viện (?:phí|dẫn|trợ))"
     "(?:" + "|".join(re.escape(h) for h in AGENCY_HEADS) + r")\b"
     r"|Cơ quan (?=[A-ZĐ])"  # "Cơ quan Lao động - Thương binh và Xã hội ở địa phương"
 )

@@ -98,8 +98,6 @@ def import_text(text: str, registry: Registry, *, source: str = "<text>") -> Imp
         for task in tabled:  # the annex's "1" is not the body's "1"
             task.number = f"PL.{task.number}"
     tasks.extend(tabled)
-    for task in tasks:
-        _review(task)
     if not tasks:
         raise DirectiveImportError(
             f"{source}: not a directive: no numbered tasks (1., 2.1., a), …) found, "
@@ -124,6 +122,9 @@ def import_text(text: str, registry: Registry, *, source: str = "<text>") -> Imp
                 recipients.extend(found)
                 continue
         recipients.append(Found(clean_name(name), code))
+    for task in tasks:
+        _addressed(task, recipients)
+        _review(task)
     result = ImportedDirective(
         header=header, recipients=recipients, tasks=tasks, warnings=header_warnings
     )
@@ -404,6 +405,19 @@ def _inherit(total: Assignees, inherited: Assignees | None) -> list[str]:
     if not total.lead:
         return ["no lead agency found: name one before loading"]
     return []
+
+
+def _addressed(task: ImportedTask, recipients: list[Found]) -> None:
+    """A short name for the addressee is the addressee: "Cục Thuế" in a letter to "Cục Thuế các
+    tỉnh, thành phố" means every one of them, not the registry's own Cục Thuế."""
+    for names in (task.assignees.lead, task.assignees.coordinating):
+        for index, found in enumerate(names):
+            short = fold(found.name)
+            for recipient in recipients:
+                if fold(recipient.name).startswith(short + " cac "):
+                    names[index] = recipient
+                    break
+        names[:] = unique(names)
 
 
 def _review(task: ImportedTask) -> None:
