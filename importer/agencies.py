@@ -33,7 +33,12 @@ ASSIGNING = re.compile(
     r"\b(?:yêu cầu|giao(?!\s+(?:thông|dịch|lưu|nhận|kết|ban))|đề nghị)\s+", re.IGNORECASE
 )
 OPENING = re.compile(r"^(?:Giao(?!\s+thông)|Yêu cầu|Đề nghị)\s+")
-_LEAD = re.compile(r"\s*(?:là cơ quan |làm cơ quan )?(?:chủ trì|là đầu mối|làm đầu mối)\b")
+# OCR writes "chủ trì" as "chủ tri", "chi trì".
+_LEAD = re.compile(
+    r"\s*(?:là cơ quan |làm cơ quan )?(?:ch[ủuỉi] tr[ìi]|là đầu mối|làm đầu mối)\b(?!\w)"
+)
+# "Ban QLRR chủ trì, Vụ KK phối hợp": who joins, named before the words.
+_JOINS = re.compile(r"\s*,\s*(?P<names>[^,;:]+?(?:,[^,;:]+?)*?)\s+phối hợp\b(?!\s+(?:với|chặt))")
 _COORDINATE = re.compile(r"\bphối hợp(?:\s+chặt chẽ)?(?:\s+với)?\s+")
 _INTRO = re.compile(
     r"^(?:Về|Trong|Đối với|Để|Căn cứ|Trên cơ sở|Theo|Thực hiện)\b[^,]*,\s*", re.IGNORECASE
@@ -50,6 +55,11 @@ _HEAD = re.compile(
     r"Phòng (?:chống|ngừa|họp|cháy|bệnh)|Viện (?:phí|dẫn|trợ))"
     "(?:" + "|".join(re.escape(h) for h in AGENCY_HEADS) + r")\b"
     r"|Cơ quan (?=[A-ZĐ])"  # "Cơ quan Lao động - Thương binh và Xã hội ở địa phương"
+)
+# "Các sở, ban, ngành trực thuộc UBND tỉnh": whose they are, not another body.
+_QUALIFIER = re.compile(
+    r"\s+(?:trực thuộc|thuộc)\s+(?:UBND|Ủy ban nhân dân|Uỷ ban nhân dân)"
+    r"(?:\s+(?:tỉnh|thành phố|Thành phố|quận|huyện|thị xã))?(?=[\s,;:.]|$)"
 )
 _SEPARATOR = re.compile(r"\s*(?:[,;]|\bvà\b|\bcùng\b)\s*")
 
@@ -115,8 +125,10 @@ def leading_names(text: str, registry: Registry) -> tuple[NameList, int]:
         item_end = _item_at(text, position, registry)
         if item_end is None:
             break
-        end = item_end
         names = read_names(text[position:item_end], registry)
+        qualifier = _QUALIFIER.match(text, item_end)
+        item_end = qualifier.end() if qualifier else item_end
+        end = item_end
         result.found.extend(names.found)
         result.open_set = result.open_set or names.open_set
         separator = _SEPARATOR.match(text, item_end)
@@ -191,6 +203,11 @@ def find_assignees(paragraph: str, registry: Registry) -> Assignees:
                 names = read_names(phrase, registry)
                 found.lead.extend(names.found)
                 chair = chair or bool(names.found)
+                joins = _JOINS.match(clause, lead.end())
+                if joins:
+                    others, end = leading_names(joins["names"], registry)
+                    if others.found and end >= len(joins["names"].rstrip()):
+                        found.coordinating.extend(others.found)
             for coordinate in _COORDINATE.finditer(clause):
                 names, _ = leading_names(clause[coordinate.end() :], registry)
                 found.coordinating.extend(names.found)

@@ -199,7 +199,11 @@ def agency_heading(paragraph: str, registry: Registry) -> Assignees | None:
     text = plain_names(paragraph.strip(), registry)
     text = OPENING.sub("", text)
     if len(text) > 400:
-        return None
+        # A long paragraph is a heading only by its opening: "6. Sở Tài chính: Căn cứ …".
+        colon = text.find(":")
+        if not 0 < colon < 200:
+            return None
+        text = text[: colon + 1]
     names, end = leading_names(text, registry)
     if not names.found or end == 0:
         return None
