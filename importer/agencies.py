@@ -30,9 +30,10 @@ from importer.names import (
 from importer.titles import plain_names
 
 ASSIGNING = re.compile(
-    r"\b(?:yêu cầu|giao(?!\s+(?:thông|dịch|lưu|nhận|kết|ban))|đề nghị)\s+", re.IGNORECASE
+    r"\b(?:yêu cầu|(?:phân công|giao)(?!\s+(?:thông|dịch|lưu|nhận|kết|ban))|đề nghị)\s+",
+    re.IGNORECASE,
 )
-OPENING = re.compile(r"^(?:Giao(?!\s+thông)|Yêu cầu|Đề nghị)\s+")
+OPENING = re.compile(r"^(?:Giao(?!\s+thông)|Phân công|Yêu cầu|Đề nghị)\s+")
 # OCR writes "chủ trì" as "chủ tri", "chi trì".
 _LEAD = re.compile(
     r"\s*(?:là cơ quan |làm cơ quan )?(?:ch[ủuỉi] tr[ìi]|là đầu mối|làm đầu mối)\b(?!\w)"

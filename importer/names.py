@@ -41,6 +41,7 @@ OPEN_SET = re.compile(
 # Words that begin a predicate (lowercase, as in running text; names are capitalised).
 PREDICATE_WORDS = (
     "tiếp tục",
+    "trực tiếp",
     "triển khai",
     "tăng cường",
     "tập trung",
@@ -169,6 +170,7 @@ def starts_predicate(text: str) -> bool:
 
 # Words that begin the name of a body; a list of unknown names is split before them.
 AGENCY_HEADS = (
+    "Phó Thủ tướng",  # "Giao Phó Thủ tướng Bùi Thanh Sơn trực tiếp chỉ đạo …": a person leads
     "Bộ",
     "Sở",
     "Cục",

@@ -28,7 +28,7 @@ _MARKERS = (
     ("bullet", re.compile(r"^(?P<label>[-+•–*])\s+")),
 )
 _END = re.compile(
-    r"^(?:Nơi nhận\b|TM\.\s|KT\.\s|TL\.\s|TUQ\.\s|Q\.\s)|^(?:CHỦ TỊCH|GIÁM ĐỐC|BỘ TRƯỞNG)$"
+    r"^(?:N[ơo]i nhận\b|TM\.\s|KT\.\s|TL\.\s|TUQ\.\s|Q\.\s)|^(?:CHỦ TỊCH|GIÁM ĐỐC|BỘ TRƯỞNG)$"
 )
 
 
