@@ -93,19 +93,32 @@ def _squeezed(text: str) -> str:
 
 def _match(task: dict[str, Any], found: list[ImportedTask], used: set[int]) -> int | None:
     starts = _squeezed(task.get("starts", ""))
+    number = _number(str(task.get("number", "")))
     if starts:
-        # A task that opens with the words first; one that holds them (after a heading) next.
+        # A task that opens with the words first; one that holds them (after a heading) next;
+        # of several with the same words, the one whose number agrees.
         for opening in (True, False):
+            hits = []
             for index, candidate in enumerate(found):
                 text = _squeezed(candidate.text)
                 hit = text.startswith(starts[:60]) if opening else starts[:60] in text
                 if index not in used and hit:
-                    return index
+                    hits.append(index)
+            if hits:
+                return min(hits, key=lambda i: _distance(number, _number(found[i].number)))
     number = _number(str(task.get("number", "")))
     for index, candidate in enumerate(found):
         if index not in used and number and _number(candidate.number) == number:
             return index
     return None
+
+
+def _distance(expected: str, got: str) -> int:
+    """0 when the numbers agree, 1 when they agree without the Roman part, 2 otherwise."""
+    if expected == got:
+        return 0
+    bare = re.sub(r"^[ivx]+\.|^[a-h]\.", "", expected)
+    return 1 if bare and (got == bare or got.startswith(bare + ".")) else 2
 
 
 def _number(number: str) -> str:

@@ -186,7 +186,7 @@ def _heading(item: Item, registry: Registry) -> str | None:
 
 
 _HEADING_TAIL = re.compile(
-    r"\s*(?:(?:có|chịu)\s+trách\s+nhiệm|theo chức năng,? nhiệm vụ(?: được giao)?|"
+    r"\s*(?:(?:có\s+)?liên quan|(?:có|chịu)\s+trách\s+nhiệm|theo chức năng,? nhiệm vụ(?: được giao)?|"
     r"thực hiện(?: tốt)?(?: các| một số)?(?: nhiệm vụ| nội dung)?(?: sau| sau đây| cụ thể)?|"
     r"(?:các\s+)?nhiệm vụ(?: cụ thể)?(?: như)? sau(?: đây)?|chủ trì|khẩn trương|tập trung|"
     r"chỉ đạo|cần|như sau|[,(]|\)|\s)*[:.]?\s*$",
@@ -211,7 +211,8 @@ def agency_heading(paragraph: str, registry: Registry) -> Assignees | None:
     colon = rest.find(":")
     # "b) Bộ Tài chính" with nothing after the name is a heading too.
     if colon < 0 and not paragraph.rstrip().endswith(":") and rest.strip(" .;"):
-        return None
+        if not (len(rest) < 30 and _HEADING_TAIL.fullmatch(rest)):  # "5. Sở, ban, ngành liên quan"
+            return None
     tail = rest[: colon + 1] if colon >= 0 else rest
     if _HEADING_TAIL.fullmatch(tail):
         return Assignees(lead=list(names.found), coordinating_open=names.open_set)

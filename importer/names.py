@@ -380,7 +380,8 @@ _HEAD_SPLIT = re.compile(
 def split_unknown(chunk: str) -> list[str]:
     """A run of unknown names, split before each word that begins a body ("Bộ", "Sở", …)."""
     parts = _HEAD_SPLIT.split(chunk)
-    return [name for name in (clean_name(p) for p in parts) if name]
+    # A name has letters: "6" or "16" left in the text by a scan's margin names nobody.
+    return [name for name in (clean_name(p) for p in parts) if re.search(r"[^\W\d_]{2}", name)]
 
 
 @dataclass
