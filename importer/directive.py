@@ -186,7 +186,8 @@ def _heading(item: Item, registry: Registry) -> str | None:
 
 
 _HEADING_TAIL = re.compile(
-    r"\s*(?:(?:có\s+)?liên quan|(?:có|chịu)\s+trách\s+nhiệm|theo chức năng,? nhiệm vụ(?: được giao)?|"
+    r"\s*(?:(?:có\s+)?liên quan|(?:có|chịu)\s+trách\s+nhiệm|"
+    r"theo chức năng,? nhiệm vụ(?: được giao)?|"
     r"thực hiện(?: tốt)?(?: các| một số)?(?: nhiệm vụ| nội dung)?(?: sau| sau đây| cụ thể)?|"
     r"(?:các\s+)?nhiệm vụ(?: cụ thể)?(?: như)? sau(?: đây)?|chủ trì|khẩn trương|tập trung|"
     r"chỉ đạo|cần|như sau|[,(]|\)|\s)*[:.]?\s*$",
@@ -209,10 +210,11 @@ def agency_heading(paragraph: str, registry: Registry) -> Assignees | None:
         return None
     rest = text[end:]
     colon = rest.find(":")
-    # "b) Bộ Tài chính" with nothing after the name is a heading too.
-    if colon < 0 and not paragraph.rstrip().endswith(":") and rest.strip(" .;"):
-        if not (len(rest) < 30 and _HEADING_TAIL.fullmatch(rest)):  # "5. Sở, ban, ngành liên quan"
-            return None
+    # "b) Bộ Tài chính" with nothing after the name is a heading too, and so is
+    # "5. Sở, ban, ngành liên quan".
+    bare = not rest.strip(" .;") or (len(rest) < 30 and _HEADING_TAIL.fullmatch(rest))
+    if colon < 0 and not paragraph.rstrip().endswith(":") and not bare:
+        return None
     tail = rest[: colon + 1] if colon >= 0 else rest
     if _HEADING_TAIL.fullmatch(tail):
         return Assignees(lead=list(names.found), coordinating_open=names.open_set)
