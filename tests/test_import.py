@@ -393,3 +393,23 @@ def test_a_header_that_cannot_be_read_is_a_warning_and_a_blank_never_a_refusal(
     data = tomllib.loads(result.stdout)
     assert data["directive"]["code"] == "" and data["directive"]["date"] == ""
     assert [t["lead"] for t in data["task"]] == [["so-y-te"], ["so-xay-dung"]]
+
+
+def test_each_task_says_where_the_reading_needs_a_look(tmp_path: Path) -> None:
+    path = tmp_path / "review.txt"
+    path.write_text(
+        "Số: 12/UBND-VX\n\nHà Nội, ngày 2 tháng 3 năm 2026\n\n"
+        "1. Sở Y tế hướng dẫn các bệnh viện rà soát trang thiết bị.\n\n"
+        "2. Sở Xây dựng chủ trì, phối hợp Sở Tài chính kiểm tra các công trình.\n\n"
+        "3. Tổ chức tuyên truyền về phòng chống dịch.\n",
+        encoding="utf-8",
+    )
+    hanoi = str(ROOT / "reference" / "hanoi-agencies.toml")
+    result = runner.invoke(app, ["import", str(path), "--registry", hanoi])
+    assert result.exit_code == 0, result.output
+    data = tomllib.loads(result.stdout)
+    review = [t.get("review", "") for t in data["task"]]
+    assert review[0] == "lead inferred from the sentence's subject"
+    assert review[1] == ""  # "chủ trì" says it plainly
+    assert review[2].startswith("no lead agency found")
+    assert "review" in result.output and "inferred" in result.output  # the terminal table

@@ -171,13 +171,18 @@ def test_a_word_segmented_text_reads_as_words() -> None:
 
 @pytest.mark.skipif(not REAL.is_dir(), reason="no real corpus beside the tests")
 def test_the_real_corpus_keeps_its_scores(registry: Registry) -> None:
-    """No real document is refused, and the scores do not fall below today's.
+    """No real document is refused, and the issue's targets hold: 90 % found, 85 % leads exact.
 
-    Today's floor, not the targets (90 % found, 85 % leads exact): see the README's table.
+    The 17 text documents alone are held to today's scores too (the README's table), so the
+    large annex table cannot hide a fall on them.
     """
     scores = [score(document, expected, registry) for document, expected in corpus(REAL)]
     assert len(scores) >= 15
     assert [s.name for s in scores if s.refused] == []
     expected = sum(s.expected for s in scores)
-    assert sum(s.found for s in scores) / expected >= 0.93
-    assert sum(s.leads_exact for s in scores) / expected >= 0.81
+    assert sum(s.found for s in scores) / expected >= 0.90
+    assert sum(s.leads_exact for s in scores) / expected >= 0.85
+    text = [s for s in scores if s.expected < 100]
+    in_text = sum(s.expected for s in text)
+    assert sum(s.found for s in text) / in_text >= 0.90
+    assert sum(s.leads_exact for s in text) / in_text >= 0.79
