@@ -141,6 +141,10 @@ def deadline_in_cell(cell: str, issued: date) -> Deadline | None:
     if not text:
         return None
     found = find_deadline(text, issued)
+    years = re.fullmatch(r"(?:[Nn]ăm\s+)?(\d{4})(?:\s*[-–]\s*(\d{4}))?", text)
+    if found is None and years:  # "2026", "2025 - 2026": by the end of the last year
+        due = date(int(years.group(2) or years.group(1)), 12, 31)
+        return Deadline(due, text) if due >= issued else None
     if found is None and re.match(r"\d{1,2}/\d{4}\b", text):  # "6/2025": a month
         found = find_deadline(f"trong tháng {text}", issued)
     if found is None and re.match(r"(?:tháng|quý|năm)\b", text, re.IGNORECASE):

@@ -264,3 +264,26 @@ def test_a_broken_spreadsheet_is_one_line_and_exit_status_2(tmp_path: Path) -> N
     result = CliRunner().invoke(app, ["import", str(target)])
     assert result.exit_code == 2
     assert "Excel" in result.output and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("cell", "due"),
+    [
+        ("Quý II/2026", date(2026, 6, 30)),
+        ("Tháng 9/2026", date(2026, 9, 30)),
+        ("6/2026", date(2026, 6, 30)),
+        ("30/9/2026", date(2026, 9, 30)),
+        ("Trước ngày 15/4", date(2026, 4, 15)),
+        ("Năm 2026", date(2026, 12, 31)),
+        ("2026", date(2026, 12, 31)),
+        ("2026 - 2027", date(2027, 12, 31)),
+        ("Thường xuyên", None),
+        ("Hằng năm", None),
+        ("", None),
+    ],
+)
+def test_a_time_cell_is_the_deadline(cell: str, due: date | None) -> None:
+    from importer.deadlines import deadline_in_cell
+
+    found = deadline_in_cell(cell, date(2026, 3, 10))
+    assert (found.due if found else None) == due
