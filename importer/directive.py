@@ -62,6 +62,13 @@ _EXPLAINING = (
     "doi tuong",
 )
 _TRACKING = re.compile(r"theo dõi|đôn đốc", re.IGNORECASE)
+# Who watches over this very document ("theo dõi, đôn đốc việc thực hiện Kế hoạch này"), as
+# against a duty that includes supervising something else.
+_TRACKS_THIS = re.compile(
+    r"(?:theo dõi|đôn đốc)[^.;]{0,160}?(?:Chỉ thị|Kế hoạch|Quyết định|Công điện|Nghị quyết|"
+    r"Chương trình|Thông báo|Công văn|văn bản) này",
+    re.IGNORECASE,
+)
 
 
 def import_text(text: str, registry: Registry, *, source: str = "<text>") -> ImportedDirective:
@@ -347,7 +354,7 @@ def _assigns(item: Item, registry: Registry) -> bool:
     if agency_heading(first, registry) is None and not find_assignees(first, registry).lead:
         return False
     whole = " ".join(text_of(item))
-    only_tracking = _TRACKING.search(whole) and len(whole) < 400
+    only_tracking = _TRACKS_THIS.search(whole) and len(whole) < 400
     return not only_tracking
 
 
