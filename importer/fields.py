@@ -17,7 +17,7 @@ _LABEL = re.compile(
     r"(?:(?<=^)|(?<=[\s;.:]))(?:[a-zđA-Z]\)\s*)*"
     r"(?P<label>(?:Cơ quan|cơ quan|Đơn vị|đơn vị)\s+(?:chủ trì|thực hiện(?: chính)?|phối hợp|"
     r"chịu trách nhiệm)(?:\s*,\s*(?:phối hợp|thực hiện))?|"
-    r"Chủ trì|Phối hợp|(?:Nhiệm vụ|Nội dung)(?= *:)|"
+    r"Chủ trì(?: thực hiện)?|Phối hợp(?: thực hiện)?|(?:Nhiệm vụ|Nội dung)(?= *:)|"
     r"(?:Thời gian|thời gian|Thời hạn|thời hạn|Tiến độ|tiến độ)(?: thực hiện| hoàn thành)?|"
     r"Sản phẩm|sản phẩm|Kinh phí)\s*(?::|$|(?=\s*\n))",
 )
