@@ -102,8 +102,13 @@ def columns_of(header: list[list[str]]) -> dict[str, int] | None:
 
 
 def find_task_tables(lines: list[str]) -> list[TaskTable]:
-    """Every task table in the text, with its rows."""
+    """Every task table in the text, with its rows.
+
+    A table broken by a page (its rows go on after a page number, the header not repeated)
+    is one table.
+    """
     tables: list[TaskTable] = []
+    blocks: list[tuple[int, int, list[list[str]]]] = []
     index = 0
     while index < len(lines):
         if cells_of(lines[index]) is None:
@@ -121,10 +126,29 @@ def find_task_tables(lines: list[str]) -> list[TaskTable]:
             if not _separator(cells):
                 block.append(cells)
             index += 1
-        table = _read_table(block, start, index)
+        if blocks and _goes_on(blocks[-1], start, block, lines):
+            first, _, rows = blocks[-1]
+            blocks[-1] = (first, index, rows + block)
+        else:
+            blocks.append((start, index, block))
+    for start, end, block in blocks:
+        table = _read_table(block, start, end)
         if table is not None:
             tables.append(table)
     return tables
+
+
+def _goes_on(
+    before: tuple[int, int, list[list[str]]], start: int, block: list[list[str]], lines: list[str]
+) -> bool:
+    """Whether a table without a header continues the one before it, across a page break."""
+    _, end, rows = before
+    between = [line.strip() for line in lines[end:start] if line.strip()]
+    if len(between) > 3 or any(len(line) > 20 for line in between):
+        return False
+    if any(columns_of([row]) for row in block[:2]) or not any(columns_of([r]) for r in rows[:4]):
+        return False
+    return max(len(r) for r in block) == max(len(r) for r in rows)
 
 
 def _read_table(block: list[list[str]], start: int, end: int) -> TaskTable | None:
@@ -137,10 +161,17 @@ def _read_table(block: list[list[str]], start: int, end: int) -> TaskTable | Non
         if body < len(block) and _is_sub_header(block[body]):
             columns = columns_of(block[head : body + 1]) or columns
             body += 1
-        while body < len(block) and all(_COLUMN_NUMBER.match(c) or not c for c in block[body]):
+        header = block[head:body]
+        while body < len(block) and _column_numbers(block[body]):
             body += 1
-        return TaskTable(start, end, _rows(block[body:], columns))
+        # A header repeated at the top of each page is not a row.
+        rows = [r for r in block[body:] if r not in header and not _column_numbers(r)]
+        return TaskTable(start, end, _rows(rows, columns))
     return None
+
+
+def _column_numbers(cells: list[str]) -> bool:
+    return all(_COLUMN_NUMBER.match(c) or not c for c in cells)
 
 
 def _is_sub_header(cells: list[str]) -> bool:

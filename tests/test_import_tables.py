@@ -287,3 +287,56 @@ def test_a_time_cell_is_the_deadline(cell: str, due: date | None) -> None:
 
     found = deadline_in_cell(cell, date(2026, 3, 10))
     assert (found.due if found else None) == due
+
+
+def test_a_table_broken_by_a_page_is_one_table(registry: Registry) -> None:
+    rows = [["1", "Rà soát quy định", "Sở Xây dựng", "", "Quý II/2026"]]
+    more = [["2", "Kiểm tra phân loại rác", "Sở Y tế", "", "Quý III/2026"]]
+    text = (
+        HEAD
+        + "\n"
+        + markdown_table(HEADER, rows)
+        + "\n\n--- PAGE BREAK ---\n\n7\n\n"
+        + "\n".join("| " + " | ".join(r) + " |" for r in more)
+        + "\n"
+    )
+    directive = read(text, registry)
+    assert [(t.number, [f.code for f in t.assignees.lead]) for t in directive.tasks] == [
+        ("1", ["so-xay-dung"]),
+        ("2", ["so-y-te"]),
+    ]
+
+
+@pytest.mark.skipif(not FONT.exists(), reason="DejaVu font not installed (fonts-dejavu-core)")
+@pytest.mark.parametrize("repeat_header", [True, False])
+def test_a_pdf_table_over_several_pages_gives_every_row_once(
+    tmp_path: Path, registry: Registry, repeat_header: bool
+) -> None:
+    from fpdf import FPDF
+    from fpdf.fonts import FontFace
+
+    rows = [
+        [str(n), f"Kiểm tra công trình số {n} trên địa bàn", "Sở Xây dựng", "Sở Tài chính", "2026"]
+        for n in range(1, 41)
+    ]
+    pdf = FPDF(format="A4")
+    pdf.add_font("DejaVu", fname=str(FONT))
+    pdf.set_font("DejaVu", size=10)
+    pdf.add_page()
+    pdf.multi_cell(0, 6, "PHỤ LỤC", new_x="LMARGIN", new_y="NEXT")
+    with pdf.table(
+        col_widths=(12, 70, 40, 40, 28),
+        headings_style=FontFace(),
+        repeat_headings=1 if repeat_header else 0,
+    ) as table:
+        for cells in [HEADER, *rows]:
+            row = table.row()
+            for text in cells:
+                row.cell(text)
+    target = tmp_path / "plan.pdf"
+    pdf.output(str(target))
+    assert pdf.pages_count >= 2
+
+    tasks = import_text(read_directive(target), registry).tasks
+    assert [t.number for t in tasks] == [str(n) for n in range(1, 41)]
+    assert {f.code for t in tasks for f in t.assignees.lead} == {"so-xay-dung"}
