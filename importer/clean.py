@@ -63,7 +63,63 @@ def clean_text(text: str) -> str:
     text = re.sub(r"(?<=\w) -(?=[A-ZĐ][a-zà-ỹđ])", " ", text)  # OCR's "Bộ -Thông tin"
     text = re.sub(r"^[_~]+\s*(?=\d{1,2}\.)", "", text, flags=re.MULTILINE)  # OCR's "_2.3. Giao"
     lines = [_join_split_syllables(line) for line in text.split("\n")]
+    lines = _with_sub_numbers_apart(_without_breadcrumbs(lines))
+    # "1.Các sở, ban, ngành …": the number without its space.
+    lines = [
+        re.sub(r"^(\d{1,2}(?:\.\d{1,2})*\.)(?=[A-ZĐ\u00c0-\u00dd\u1ea0-\u1ef8])", r"\1 ", ln)
+        for ln in lines
+    ]
     return "\n".join(_without_running_headers(_without_page_breaks(lines)))
+
+
+# A web crawl that starts each section with the document's name: "Quyết định 435/QĐ-UBND năm
+# 2020. Điều 1.", "… năm 2020. CHƯƠNG TRÌNH HÀNH ĐỘNG. II. NỘI DUNG HOẠT ĐỘNG".
+_BREADCRUMB = re.compile(
+    r"^((?:Quyết định|Chỉ thị|Kế hoạch|Nghị quyết|Thông báo|Công văn|Công điện|Thông tư|"
+    r"Nghị định)\s+\S[^\n]{0,60}?\.\s+)"
+)
+_TITLE_BEFORE_MARKER = re.compile(r"^([^.\n]{6,80}\.\s+)(?=(?:[IVX]{1,5}|\d{1,2})[.)]\s)")
+_TRAILING_NUMBER = re.compile(r"^(?P<label>\d{1,2})\.\s.*?\S(?P<tail>\s+(?P=label)\.1\.)(?:\s|$)")
+
+
+def _without_breadcrumbs(lines: list[str]) -> list[str]:
+    """Each line without the document's name a crawler put before every section."""
+    counts = Counter(m.group(1) for line in lines if (m := _BREADCRUMB.match(line)))
+    crumbs = sorted((c for c, n in counts.items() if n >= 3), key=len, reverse=True)
+    if crumbs:
+        lines = [_without_prefix(line, crumbs) for line in lines]
+    titles = Counter(
+        m.group(1)
+        for line in lines
+        if (m := _TITLE_BEFORE_MARKER.match(line)) and m.group(1).isupper()
+    )
+    repeated = {t for t, n in titles.items() if n >= 2}
+    if not repeated:
+        return lines
+    out = []
+    for line in lines:
+        m = _TITLE_BEFORE_MARKER.match(line)
+        out.append(line[m.end(1) :] if m and m.group(1) in repeated else line)
+    return out
+
+
+def _without_prefix(line: str, prefixes: list[str]) -> str:
+    for prefix in prefixes:
+        if line.startswith(prefix):
+            return line[len(prefix) :]
+    return line
+
+
+def _with_sub_numbers_apart(lines: list[str]) -> list[str]:
+    """ "2. Nâng cao năng lực … 2.1." then the sub-item's text: the "2.1." starts its own line."""
+    out: list[str] = []
+    for line in lines:
+        m = _TRAILING_NUMBER.match(line)
+        if m:
+            out.extend([line[: m.start("tail")], line[m.start("tail") :].strip()])
+        else:
+            out.append(line)
+    return out
 
 
 def _one_line_cell(match: re.Match[str]) -> str:

@@ -42,13 +42,24 @@ def _kind(label: str) -> str:
 
 def count_labels(item: Item) -> int:
     """How many field labels the item's own lines and its direct sub-items open with."""
-    heads = [*item.paragraphs, *(c.paragraphs[0] for c in item.children if c.paragraphs)]
+    heads = [*item.paragraphs, *(c.paragraphs[0] for c in _field_items(item) if c.paragraphs)]
     total = 0
     for paragraph in heads:
         found = marker(paragraph)
         text = found[2] if found else paragraph
         total += sum(1 for m in _LABEL.finditer(text) if _kind(m["label"]) != "other")
     return total
+
+
+def _field_items(item: Item) -> list[Item]:
+    """The item's direct sub-items, and the bullets under its bullets ("- Cơ quan …" then
+    "* Thời gian …" reads as one more dash level, yet is the same list)."""
+    out = []
+    for child in item.children:
+        out.append(child)
+        if child.kind == "bullet":
+            out.extend(c for c in _field_items(child) if c.kind == "bullet")
+    return out
 
 
 def is_field_block(item: Item) -> bool:
