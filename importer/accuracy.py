@@ -64,8 +64,9 @@ def score(document: Path, expected: dict[str, Any], registry: Registry) -> Score
         result.refused = str(exc)
         return result
     used: set[int] = set()
+    texts = [_squeezed(task.text) for task in found]
     for task in wanted:
-        index = _match(task, found, used)
+        index = _match(task, found, texts, used)
         if index is None:
             result.misses.append(f"{task.get('number', '?')}: not found")
             continue
@@ -91,7 +92,9 @@ def _squeezed(text: str) -> str:
     return re.sub(r"[\W_]+", "", fold(text))
 
 
-def _match(task: dict[str, Any], found: list[ImportedTask], used: set[int]) -> int | None:
+def _match(
+    task: dict[str, Any], found: list[ImportedTask], texts: list[str], used: set[int]
+) -> int | None:
     starts = _squeezed(task.get("starts", ""))
     number = _number(str(task.get("number", "")))
     if starts:
@@ -99,8 +102,7 @@ def _match(task: dict[str, Any], found: list[ImportedTask], used: set[int]) -> i
         # of several with the same words, the one whose number agrees.
         for opening in (True, False):
             hits = []
-            for index, candidate in enumerate(found):
-                text = _squeezed(candidate.text)
+            for index, text in enumerate(texts):
                 hit = text.startswith(starts[:60]) if opening else starts[:60] in text
                 if index not in used and hit:
                     hits.append(index)
