@@ -42,7 +42,8 @@ _LEAD = re.compile(
 _JOINS = re.compile(r"\s*,\s*(?P<names>[^,;:]+?(?:,[^,;:]+?)*?)\s+phối hợp\b(?!\s+(?:với|chặt))")
 _COORDINATE = re.compile(r"\bphối hợp(?:\s+chặt chẽ)?(?:\s+với)?\s+")
 _INTRO = re.compile(
-    r"^(?:Về|Trong|Đối với|Để|Căn cứ|Trên cơ sở|Theo|Thực hiện)\b[^,]*,\s*", re.IGNORECASE
+    r"^(?:Về|Trong|Đối với|Để|Căn cứ|Trên cơ sở|Theo|Thực hiện|Trường hợp|Khi|Nếu)\b[^,]*,\s*",
+    re.IGNORECASE,
 )
 _COLLECTIVE = re.compile(
     r"(?:Các|Những|các|những)\s+(?:cấp|ngành|sở|ban|bộ|cơ quan|đơn vị|địa phương|quận|huyện|"

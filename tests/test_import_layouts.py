@@ -151,6 +151,65 @@ def test_a_decision_that_issues_a_plan_has_the_plans_tasks(registry: Registry) -
     assert directive.header.code == "773/QĐ-TTg"
 
 
+def test_how_leads_are_named_in_running_text(registry: Registry) -> None:
+    directive = read(
+        "Thủ tướng Chính phủ yêu cầu:\n\n"
+        # A topic first, then who chairs: the topic is no agency.
+        "1. Về thương mại điện tử: Giao Bộ Công Thương chủ trì, phối hợp với Bộ Tài chính "
+        "hoàn thiện quy định.\n\n"
+        # Who joins named before "phối hợp", after the chair.
+        "2. Bộ Tài chính chủ trì, Bộ Công an phối hợp, rà soát dữ liệu.\n\n"
+        # A body outside the hierarchy is asked, not ordered.
+        "3. Đề nghị Ủy ban Trung ương Mặt trận Tổ quốc Việt Nam giám sát việc thực hiện.\n\n"
+        # A person by office leads.
+        "4. Giao Phó Thủ tướng Lê Minh Khái trực tiếp chỉ đạo triển khai Chỉ thị này.\n\n"
+        # "Trường hợp" opens an ordinary sentence: no body called "Trường".
+        "5. Trường hợp phát hiện vi phạm, Bộ Công an xử lý nghiêm.\n",
+        registry,
+    )
+    assert leads(directive) == [
+        ["bo-cong-thuong"],
+        ["bo-tai-chinh"],
+        ["mttq-vn"],
+        ["Phó Thủ tướng Lê Minh Khái"],
+        ["bo-cong-an"],
+    ]
+    assert [f.code for f in directive.tasks[0].assignees.coordinating] == ["bo-tai-chinh"]
+    assert [f.code for f in directive.tasks[1].assignees.coordinating] == ["bo-cong-an"]
+
+
+def test_a_short_name_for_the_addressee_is_the_addressee(registry: Registry) -> None:
+    directive = read(
+        "TỔNG CỤC THUẾ\n\nSố: 586/TCT-TTKT\n\nHà Nội, ngày 01 tháng 3 năm 2023\n\n"
+        "Kính gửi: Cục Thuế các tỉnh, thành phố trực thuộc Trung ương.\n\n"
+        "1. Cục Thuế hoàn thành kế hoạch thanh tra năm 2022 trước ngày 31/3/2023.\n",
+        registry,
+    )
+    assert leads(directive) == [["Cục Thuế các tỉnh, thành phố trực thuộc Trung ương"]]
+
+
+def test_a_web_crawl_with_the_documents_name_before_each_section(registry: Registry) -> None:
+    name = "Quyết định 435/QĐ-UBND năm 2020. "
+    directive = read(
+        f"{name}ỦY BAN NHÂN DÂN TỈNH KON TUM\n"
+        "Số: 435/QĐ-UBND Kon Tum, ngày 04 tháng 5 năm 2020 QUYẾT ĐỊNH\n"
+        f"{name}Điều 1.\nBan hành kèm theo Quyết định này Chương trình hành động.\n"
+        "Nơi nhận:\n- Như điều 2;\nTM. ỦY BAN NHÂN DÂN\n\n"
+        f"{name}CHƯƠNG TRÌNH HÀNH ĐỘNG. TRIỂN KHAI KẾ HOẠCH SỐ 119-KH/TU\n"
+        f"{name}CHƯƠNG TRÌNH HÀNH ĐỘNG. II. NỘI DUNG HOẠT ĐỘNG\n"
+        "1. Nâng cao năng lực quản lý nhà nước về quan hệ lao động 1.1. Rà soát các thiết chế.\n"
+        "- Cơ quan thực hiện: Sở Nội vụ chủ trì, phối hợp với Sở Tư pháp.\n"
+        "* Thời gian thực hiện: Quý III/2020.\n"
+        f"{name}CHƯƠNG TRÌNH HÀNH ĐỘNG. III. TỔ CHỨC THỰC HIỆN\n"
+        "1.Các sở, ban, ngành chủ động xây dựng kế hoạch triển khai.\n",
+        registry,
+    )
+    assert [t.number for t in directive.tasks] == ["1.1", "1"]  # unique without II., III.
+    assert leads(directive) == [["so-noi-vu"], ["cac-so-ban-nganh"]]
+    assert [f.code for f in directive.tasks[0].assignees.coordinating] == ["so-tu-phap"]
+    assert directive.header.code == "435/QĐ-UBND"
+
+
 def test_conversion_noise_is_taken_out() -> None:
     text = clean_text(
         "<p>1. Bộ Y t ế chủ trì, phối hợp với Bộ Tài chính báo cáo Thủ tướng</p>\n\n"
