@@ -69,6 +69,15 @@ class Grid:
     @classmethod
     def of_page(cls, page: Any, reader: Any) -> Grid:
         """The rules drawn on a page: rectangles' edges and straight horizontal/vertical lines."""
+        from pypdf.errors import PdfReadError
+
+        try:
+            return cls._read(page, reader)
+        except (PdfReadError, ValueError, TypeError, KeyError, IndexError):
+            return cls()  # drawing the reader cannot follow: the text is read as lines
+
+    @classmethod
+    def _read(cls, page: Any, reader: Any) -> Grid:
         from pypdf.generic import ContentStream
 
         contents = page.get_contents()

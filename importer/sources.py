@@ -229,9 +229,14 @@ def pdf_text(path: Path) -> str:
     A ruled table (its cells drawn as rectangles or lines) is read by its grid: each row
     becomes one "| … | … |" line, as a Markdown or Word table does.
     """
+    import logging
+
     from pypdf import PdfReader
     from pypdf.errors import LimitReachedError, PdfReadError
 
+    # A damaged file makes the reader log a warning per broken object: the one line we
+    # print (or the text we read) says what matters.
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
     try:
         reader = PdfReader(str(path))
         out: list[str] = []
