@@ -57,7 +57,7 @@ _CADENCES = (
     ("yearly", re.compile(r"h[ằà]ng\s+năm|mỗi\s+năm|định\s+kỳ\s+năm", re.IGNORECASE)),
 )
 _CADENCE_DAY = re.compile(
-    r"(?:trước|chậm nhất|vào)\s+(?:ngày\s+)?(?P<day>\d{1,2})(?!\s*(?:/|tháng))", re.IGNORECASE
+    r"(?:trước|chậm nhất|vào)\s+(?:ngày\s+)?(?P<day>\d{1,2})(?!\d)(?!\s*(?:/|tháng))", re.IGNORECASE
 )
 _TARGET = re.compile(r"\bphấn đấu\b", re.IGNORECASE)
 

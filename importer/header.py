@@ -123,8 +123,14 @@ def parse_header(lines: list[str]) -> Header:
             head.subject, index = _continued(clean, index)
             head.body_start = index
             continue
+        if head.subject is None and (m := _INLINE_SUBJECT.search(line)):
+            # A header flattened into one line: "Số: 435/QĐ-UBND Kon Tum, ngày … V/V BAN HÀNH …"
+            head.subject = _without_enacting(m["subject"])
+            head.body_start = index + 1
         kind = line.upper().strip(" .:")
-        if _is_upper(line) and kind in KINDS and head.kind is None and head.code is not None:
+        # "QUYẾT ĐỊNH:" over the articles is the enacting formula, not the title over a subject.
+        title = not line.rstrip().endswith(":")
+        if _is_upper(line) and kind in KINDS and head.kind is None and head.code and title:
             head.kind = kind.capitalize()
             head.subject, index = _continued(clean, index + 1)
             head.body_start = index
@@ -143,6 +149,18 @@ def parse_header(lines: list[str]) -> Header:
     head.issuer = _issuer(issuer_lines)
     head.signer, head.signer_title = parse_signature(lines)
     return head
+
+
+_INLINE_SUBJECT = re.compile(r"\s(?P<subject>V/[Vv]\b.{10,400})$")
+_ENACTING = re.compile(r"\s+(?:CHỦ TỊCH\s+)?(?:ỦY|UỶ) BAN NHÂN DÂN\b")
+
+
+def _without_enacting(subject: str) -> str:
+    """The subject without the enacting body run onto its line ("… MỚI” ỦY BAN NHÂN DÂN TỈNH")."""
+    for m in reversed(list(_ENACTING.finditer(subject))):
+        if not any(c.islower() for c in subject[m.start() :]):
+            return subject[: m.start()].strip()
+    return subject.strip()
 
 
 def _continued(lines: list[str], index: int) -> tuple[str, int]:
@@ -193,7 +211,7 @@ def _issuer(lines: list[str]) -> str | None:
         if _ORG_START.match(lines[position]):
             lines = lines[position:]
             break
-    return institution_name(" ".join(lines))
+    return institution_name(re.sub(r"[\s\-_–—=]+$", "", " ".join(lines)))
 
 
 def parse_signature(lines: list[str]) -> tuple[str | None, str | None]:

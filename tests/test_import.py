@@ -144,6 +144,11 @@ def test_deadlines_are_read_relative_to_the_date_of_issue(phrase: str, due: date
     assert (found.due if found else None) == due
 
 
+def test_a_date_is_not_a_cadences_day() -> None:
+    yearly = find_cadence("báo cáo định kỳ hàng năm (trước ngày 15/11) về Sở Nội vụ")
+    assert yearly is not None and yearly.every == "yearly" and yearly.day is None
+
+
 def test_a_monthly_duty_is_a_cadence_with_its_day() -> None:
     cadence = find_cadence("Báo cáo định kỳ hàng tháng, trước ngày 20 về Sở Nội vụ.")
     assert cadence is not None and (cadence.every, cadence.day) == ("monthly", 20)

@@ -191,8 +191,10 @@ def test_a_short_name_for_the_addressee_is_the_addressee(registry: Registry) -> 
 def test_a_web_crawl_with_the_documents_name_before_each_section(registry: Registry) -> None:
     name = "Quyết định 435/QĐ-UBND năm 2020. "
     directive = read(
-        f"{name}ỦY BAN NHÂN DÂN TỈNH KON TUM\n"
-        "Số: 435/QĐ-UBND Kon Tum, ngày 04 tháng 5 năm 2020 QUYẾT ĐỊNH\n"
+        f"{name}ỦY BAN NHÂN DÂN TỈNH KON TUM -------\n"
+        "Số: 435/QĐ-UBND Kon Tum, ngày 04 tháng 5 năm 2020 QUYẾT ĐỊNH V/V BAN HÀNH CHƯƠNG "
+        "TRÌNH HÀNH ĐỘNG VỀ QUAN HỆ LAO ĐỘNG ỦY BAN NHÂN DÂN TỈNH KON TUM\n"
+        "QUYẾT ĐỊNH:\n"
         f"{name}Điều 1.\nBan hành kèm theo Quyết định này Chương trình hành động.\n"
         "Nơi nhận:\n- Như điều 2;\nTM. ỦY BAN NHÂN DÂN\n\n"
         f"{name}CHƯƠNG TRÌNH HÀNH ĐỘNG. TRIỂN KHAI KẾ HOẠCH SỐ 119-KH/TU\n"
@@ -208,6 +210,9 @@ def test_a_web_crawl_with_the_documents_name_before_each_section(registry: Regis
     assert leads(directive) == [["so-noi-vu"], ["cac-so-ban-nganh"]]
     assert [f.code for f in directive.tasks[0].assignees.coordinating] == ["so-tu-phap"]
     assert directive.header.code == "435/QĐ-UBND"
+    # The header flattened into one line still gives its subject and issuer.
+    assert directive.header.subject == "V/V BAN HÀNH CHƯƠNG TRÌNH HÀNH ĐỘNG VỀ QUAN HỆ LAO ĐỘNG"
+    assert directive.header.issuer == "UBND tỉnh Kon Tum"
 
 
 def test_conversion_noise_is_taken_out() -> None:
