@@ -124,7 +124,7 @@ def import_text(text: str, registry: Registry, *, source: str = "<text>") -> Imp
     for name in header.recipients:
         code = registry.match(name)
         if code is None:
-            found = read_names(name, registry).found
+            found = read_names(plain_names(name, registry), registry).found
             if found and all(f.code for f in found):
                 recipients.extend(found)
                 continue

@@ -37,7 +37,10 @@ KINDS = (
     "HƯỚNG DẪN",
     "KẾT LUẬN",
 )
-_RECIPIENTS = re.compile(r"^\s*Kính\s+gửi\s*:?\s*(?P<rest>.*)$", re.IGNORECASE)
+# "Kính gửi: …", or a công điện's "BỘ TRƯỞNG BỘ Y TẾ điện:" over its addressees.
+_RECIPIENTS = re.compile(
+    r"^\s*(?:Kính\s+gửi\s*:?|[^\n:]{3,120}\s+điện\s*:)\s*(?P<rest>.*)$", re.IGNORECASE
+)
 _SIGN_TITLE = re.compile(
     r"^(?:(?:TM|KT|TL|TUQ|Q)\.\s|(?:CHỦ TỊCH|PHÓ CHỦ TỊCH|BỘ TRƯỞNG|THỨ TRƯỞNG|GIÁM ĐỐC|"
     r"PHÓ GIÁM ĐỐC|CHÁNH VĂN PHÒNG|THỦ TƯỚNG|PHÓ THỦ TƯỚNG|CỤC TRƯỞNG|TỔNG CỤC TRƯỞNG)\b)"
@@ -220,7 +223,7 @@ def parse_signature(lines: list[str]) -> tuple[str | None, str | None]:
     signer = None
     tail = [nfc(x).strip() for x in lines if x.strip()][-25:]
     for position, line in enumerate(tail):
-        if _SIGN_TITLE.match(line):
+        if _SIGN_TITLE.match(line) and not _RECIPIENTS.match(line):
             title = [line]
             for follow in tail[position + 1 :]:
                 if _is_upper(follow) and len(follow) < 40:

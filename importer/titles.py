@@ -31,7 +31,9 @@ _MINISTERS = re.compile(
     r"(?:\s*,\s*(?:Thủ trưởng\s+)?(?:các\s+)?cơ quan thuộc Chính phủ)?",
 )
 _DISTRIBUTED = re.compile(
-    r"(?P<pre>(?:Ủy ban nhân dân|Uỷ ban nhân dân|UBND)\s+)?\b[Cc]ác\s+"
+    # "Ủy ban nhân dân các tỉnh: …", "Sở Nông nghiệp và Phát triển nông thôn các tỉnh: …"
+    r"(?P<pre>(?:Ủy ban nhân dân|Uỷ ban nhân dân|UBND|Sở\s+[^,:;()]{2,60}?|Công an|Cục Thuế|"
+    r"Kho bạc Nhà nước|Bảo hiểm xã hội|Bộ Chỉ huy Quân sự)\s+)?\b[Cc]ác\s+"
     r"(?P<head>Bộ|Sở|tỉnh,\s*thành phố(?:\s+trực thuộc [Tt]rung ương)?|tỉnh|thành phố|"
     r"Tổng cục|Cục|Ban|Tập đoàn|Tổng công ty|quận|huyện)"
     r"(?:\s*:\s*|\s+(?=[A-ZĐÂÊÔƠƯĂ]))"
@@ -120,9 +122,11 @@ def _distributed(text: str, match: re.Match[str], registry: Registry) -> tuple[l
 
 def _named(prefix: str, head: str, words: str, registry: Registry) -> str:
     if head.startswith("tỉnh,"):
-        province = _named(prefix, "tỉnh", words, registry)
+        # "các tỉnh, thành phố: Quảng Ninh, Hải Phòng": each as the registry names it.
         city = _named(prefix, "thành phố", words, registry)
-        return city if _known(city, registry) and not _known(province, registry) else province
+        if tuple(tok for tok, _, _ in folded_tokens(city)) in registry.codes:
+            return city
+        return _named(prefix, "tỉnh", words, registry)
     if head in {"tỉnh", "thành phố", "quận", "huyện"}:
         return f"{prefix or 'UBND'} {head} {words}"
     return f"{head} {words}"
