@@ -655,6 +655,7 @@ def import_directive(
     import json
 
     import tomli_w
+    from rich.markup import escape
 
     from importer.directive import import_text, to_data, to_json
     from importer.errors import DirectiveImportError
@@ -673,7 +674,7 @@ def import_directive(
             raise UserError(str(exc)) from None
         err.print(task_table(found))
         for warning in found.warnings:
-            err.print(f"[yellow]warning:[/yellow] {warning}", highlight=False)
+            err.print(f"[yellow]warning:[/yellow] {escape(warning)}", highlight=False)
         if as_json:
             sys.stdout.write(
                 redact(json.dumps(to_json(found), ensure_ascii=False, indent=2)) + "\n"

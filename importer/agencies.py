@@ -42,7 +42,8 @@ _LEAD = re.compile(
 _JOINS = re.compile(r"\s*,\s*(?P<names>[^,;:]+?(?:,[^,;:]+?)*?)\s+phối hợp\b(?!\s+(?:với|chặt))")
 _COORDINATE = re.compile(r"\bphối hợp(?:\s+chặt chẽ)?(?:\s+với)?\s+")
 _INTRO = re.compile(
-    r"^(?:Về|Trong|Đối với|Để|Căn cứ|Trên cơ sở|Theo(?! dõi)|Thực hiện|Trường hợp|Khi|Nếu)\b[^,]*,\s*",
+    r"^(?:Về|Trong|Đối với|Để|Căn cứ|Trên cơ sở|Theo(?! dõi)|Thực hiện|Trường hợp|Khi|Nếu)\b"
+    r"[^,]*,\s*",
     re.IGNORECASE,
 )
 _COLLECTIVE = re.compile(

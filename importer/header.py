@@ -142,7 +142,12 @@ def parse_header(lines: list[str]) -> Header:
             head.recipients, index = _recipients(clean, index, m["rest"])
             head.body_start = index
             break
-        if not issuer_done and _is_upper(line) and not _NUMBER.search(line):
+        if (
+            not issuer_done
+            and _is_upper(line)
+            and not _NUMBER.search(line)
+            and not _NOT_ISSUER.match(line)
+        ):
             issuer_lines.append(line)
         elif issuer_lines:
             issuer_done = True
@@ -154,6 +159,10 @@ def parse_header(lines: list[str]) -> Header:
     return head
 
 
+# A title over a task list is no issuer: "DANH MỤC NHIỆM VỤ …", "PHỤ LỤC", "BẢNG THEO DÕI".
+_NOT_ISSUER = re.compile(
+    r"^(?:DANH MỤC|PHỤ LỤC|BẢNG|KẾ HOẠCH|CHƯƠNG TRÌNH|BÁO CÁO|TỔNG HỢP|THEO DÕI)\b"
+)
 _INLINE_SUBJECT = re.compile(r"\s(?P<subject>V/[Vv]\b.{10,400})$")
 _ENACTING = re.compile(r"\s+(?:CHỦ TỊCH\s+)?(?:ỦY|UỶ) BAN NHÂN DÂN\b")
 

@@ -251,7 +251,8 @@ def test_the_offices_spreadsheet_imports_into_the_same_toml(tmp_path: Path) -> N
         ("2", ["so-xay-dung"], [], None),
     ]
     assert data["directive"]["code"] == ""  # a blank for the reviewer, with a warning
-    assert "no document number" in result.output
+    assert "fill in [directive] code" in result.output
+    assert data["directive"]["issuer"] == ""  # the sheet's title is no issuer
 
 
 def test_a_broken_spreadsheet_is_one_line_and_exit_status_2(tmp_path: Path) -> None:
