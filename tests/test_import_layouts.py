@@ -250,3 +250,21 @@ def test_the_real_corpus_keeps_its_scores(registry: Registry) -> None:
     in_text = sum(s.expected for s in text)
     assert sum(s.found for s in text) / in_text >= 0.92
     assert sum(s.leads_exact for s in text) / in_text >= 0.80
+
+
+def test_markup_and_a_heading_over_two_lines(tmp_path: Path, registry: Registry) -> None:
+    from importer.sources import read_directive
+
+    path = tmp_path / "plan.md"
+    path.write_text(
+        "## II. NHIỆM VỤ\n\n"
+        "**1. Sở Y tế**\n\n"
+        "a) Chủ trì tổ chức khám sàng lọc.\n\n"
+        "**2. Sở Tài\nchính**\n\n"
+        "Bố trí kinh phí thực hiện Kế hoạch.\n\n"
+        "3. Sở Giáo dục và Đào\ntạo chủ trì lồng ghép nội dung giáo dục dân số.\n",
+        encoding="utf-8",
+    )
+    directive = import_text(read_directive(path), registry)
+    assert [t.number for t in directive.tasks] == ["1.a", "2", "3"]
+    assert leads(directive) == [["so-y-te"], ["so-tai-chinh"], ["so-gddt"]]
