@@ -15,8 +15,6 @@ command line. The Word report, chart and spreadsheets are in the `reports` packa
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -42,16 +40,13 @@ from db.models import (
 )
 from db.queries import PeriodInfo
 from dondoc.sanitize import clean_note
+from jobs.difficulties import states_difficulty
 
 TELEGRAM_LIMIT = 4096
 NOTE_CHARS_IN_CHAT = 300
 UNREPORTED = "none"
 UNSET = "unset"
 
-# How an officer states a difficulty or asks the City for help, whatever status was chosen:
-# "Khó khăn: …", "Đề xuất: …", "Kiến nghị: …", or any "vướng mắc" (a plain "khó khăn" is
-# too common in ordinary prose, e.g. "hoàn cảnh khó khăn", to count without its colon).
-HELP_PATTERN = re.compile(r"(khó khăn|vướng mắc|đề xuất|đề nghị|kiến nghị)\s*:|vướng mắc")
 
 
 class Category(StrEnum):
@@ -102,9 +97,7 @@ class AgencyEntry:
     @property
     def asks_for_help(self) -> bool:
         """Blocked, or a note that states a difficulty or a request (đề xuất, kiến nghị…)."""
-        if self.status is Status.BLOCKED:
-            return True
-        return bool(HELP_PATTERN.search(unicodedata.normalize("NFC", (self.note or "").casefold())))
+        return self.status is Status.BLOCKED or states_difficulty(self.note)
 
 
 def _leads_first(entries: list[AgencyEntry]) -> list[AgencyEntry]:
