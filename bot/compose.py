@@ -108,6 +108,8 @@ def task_lines(assignments: list[AssignmentInfo], zone: ZoneInfo, locale: str) -
         )
         if a.deadline is not None:
             line += say("request.deadline", locale, deadline=a.deadline.strftime("%d/%m/%Y"))
+        else:
+            line += say("request.standing", locale)  # a standing task: "thường xuyên"
         lines.append(line)
     return lines
 

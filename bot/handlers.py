@@ -10,9 +10,16 @@ import asyncio
 import contextlib
 import logging
 from html import escape
-from zoneinfo import ZoneInfo
 
-from telegram import Chat, ForceReply, Message, Update, User
+from telegram import (
+    Chat,
+    ForceReply,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    Update,
+    User,
+)
 from telegram.constants import ChatMemberStatus, ChatType, ParseMode
 from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop
@@ -31,7 +38,7 @@ from db.engine import session_scope
 from db.models import Role, Status
 from dondoc.sanitize import clean_note
 from jobs.calendar import parse_month
-from jobs.digest import Digest, build_digest, render_html
+from jobs.digest import Digest, build_digest, render_brief, render_html
 from reports import render_file
 
 log = logging.getLogger(__name__)
@@ -160,14 +167,14 @@ def _invite_answer(
     agency = outcome.agency_name
     if outcome.result == "joined" and outcome.role in SECRETARIAT_ROLES:
         welcome = say(
-            "invite.joined_secretariat", locale, name=user.first_name, role=role, agency=agency
+            "invite.joined_secretariat", locale, name=user.full_name, role=role, agency=agency
         )
         return f"{welcome}\n\n{say('help.secretariat', locale)}"
     if outcome.result == "joined" and in_group(chat):
-        name, group = user.first_name, chat.title or ""
+        name, group = user.full_name, chat.title or ""
         return say("invite.joined_group", locale, group=group, name=name, role=role, agency=agency)
     if outcome.result == "joined":
-        return say("invite.joined", locale, name=user.first_name, role=role, agency=agency)
+        return say("invite.joined", locale, name=user.full_name, role=role, agency=agency)
     if outcome.result == "already":
         key = "invite.already_group" if in_group(chat) else "invite.already"
         return say(key, locale, role=role, agency=agency)
@@ -297,21 +304,19 @@ def _paginate(lines: list[str], limit: int = 4000) -> list[str]:
 
 
 async def summary(update: Update, context: DondocContext) -> None:
-    """`/summary [directive] [MM/YYYY]`: the digest, for the secretariat only."""
-    contact = _contact(update, context)
-    if contact is None:
-        await _refuse_stranger(update, context)
+    """`/summary [full] [directive] [MM/YYYY]`: the digest, for the secretariat only.
+
+    One short message (the counts, the late and the blocked) with a button for the whole text,
+    then the Word report and the spreadsheet; `/summary full` gives the whole text at once.
+    """
+    if not await _secretariat(update, context, "/summary"):
         return
     locale = context.locale
-    if contact.role not in SECRETARIAT_ROLES:
-        log.info("refused /summary to %s of %s", contact.role, contact.agency_code)
-        role = role_label(contact.role, locale)
-        await _reply(
-            update, say("refusal.secretariat_only", locale, role=role, agency=contact.agency_name)
-        )
-        return
-    month, directive_code = None, None
+    month, directive_code, full = None, None, False
     for arg in context.args or []:
+        if arg.casefold() in {"full", "đầy đủ", "day-du", "toàn văn"}:
+            full = True
+            continue
         try:
             month = parse_month(arg)
         except ValueError:
@@ -320,21 +325,7 @@ async def summary(update: Update, context: DondocContext) -> None:
             else:
                 await _reply(update, say("summary.bad_period", locale, value=arg))
                 return
-    now = context.now()
-    with session_scope(context.engine) as session:
-        if month is None:
-            period = queries.current_period(session=session, now=now)
-        else:
-            period = queries.period_by_month(session=session, month=month)
-        digest = None
-        if period is not None:
-            digest = build_digest(
-                session=session,
-                period=period,
-                as_of=now,
-                directive_code=directive_code,
-                zone=context.config.schedule.zone,
-            )
+    digest = _digest_for(context, month, directive_code)
     if digest is None:
         if month is None:
             await _reply(update, say("pending.none_open", locale))
@@ -342,30 +333,111 @@ async def summary(update: Update, context: DondocContext) -> None:
             await _reply(update, say("summary.no_period", locale, month=queries.month_label(month)))
         return
     zone = context.config.schedule.zone
+    if full:
+        for part in render_html(digest, zone=zone, locale=locale):
+            await _reply(update, part)
+        return
+    keyboard = InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    say("summary.full_button", locale),
+                    callback_data=f"summary-full:{digest.period.month}:{directive_code or ''}"[:64],
+                )
+            ]
+        ]
+    )
+    message = update.effective_message
+    if message is not None:
+        await message.reply_text(
+            render_brief(digest, zone=zone, locale=locale),
+            parse_mode=ParseMode.HTML,
+            reply_markup=keyboard,
+        )
+    await _send_digest_files(update, digest, context)
+
+
+async def summary_full(update: Update, context: DondocContext) -> None:
+    """The "whole text" button under the brief: every task in full, as `/summary full`."""
+    query = update.callback_query
+    if query is None:
+        return
+    if not (query.data or "").startswith("summary-full:"):
+        # PTB hands a press without data to every pattern handler: it is the task buttons'.
+        await button(update, context)
+        return
+    if not await _secretariat(update, context, "the full digest"):
+        await query.answer(say("callback.refused", context.locale))
+        return
+    _, month, code = (query.data or "::").split(":", 2)
+    await query.answer()
+    digest = _digest_for(context, month or None, code or None)
+    if digest is None:
+        return
+    zone, locale = context.config.schedule.zone, context.locale
     for part in render_html(digest, zone=zone, locale=locale):
         await _reply(update, part)
-    await _send_digest_files(update, digest, zone, locale)
 
 
-async def _send_digest_files(update: Update, digest: Digest, zone: ZoneInfo, locale: str) -> None:
-    """The Word report and the chart, drawn off the event loop, sent after the chat parts."""
+async def _secretariat(update: Update, context: DondocContext, what: str) -> bool:
+    """Whether the sender is the secretariat (or an admin); others are told why not."""
+    contact = _contact(update, context)
+    if contact is None:
+        await _refuse_stranger(update, context)
+        return False
+    if contact.role not in SECRETARIAT_ROLES:
+        log.info("refused %s to %s of %s", what, contact.role, contact.agency_code)
+        role = role_label(contact.role, context.locale)
+        await _reply(
+            update,
+            say("refusal.secretariat_only", context.locale, role=role, agency=contact.agency_name),
+        )
+        return False
+    return True
+
+
+def _digest_for(
+    context: DondocContext, month: str | None, directive_code: str | None
+) -> Digest | None:
+    """The digest of a month (the current period when none is given) as of now."""
+    now = context.now()
+    with session_scope(context.engine) as session:
+        if month is None:
+            period = queries.current_period(session=session, now=now)
+        else:
+            period = queries.period_by_month(session=session, month=month)
+        if period is None:
+            return None
+        return build_digest(
+            session=session,
+            period=period,
+            as_of=now,
+            directive_code=directive_code,
+            zone=context.config.schedule.zone,
+        )
+
+
+async def _send_digest_files(update: Update, digest: Digest, context: DondocContext) -> None:
+    """The Word report and the spreadsheet, drawn off the event loop, sent after the brief."""
     message = update.effective_message
     if message is None:
         return
-    report = await asyncio.to_thread(render_file, digest, "docx", zone=zone, locale=locale)
-    chart = await asyncio.to_thread(render_file, digest, "png", zone=zone, locale=locale)
+    zone, locale = context.config.schedule.zone, context.locale
+    settings = context.config.report
     month = digest.period.label
-    await message.reply_document(
-        document=report.content,
-        filename=report.name,
-        caption=say("summary.document_caption", locale, month=month),
-        parse_mode=ParseMode.HTML,
-    )
-    await message.reply_photo(
-        photo=chart.content,
-        caption=say("summary.chart_caption", locale, month=month),
-        parse_mode=ParseMode.HTML,
-    )
+    for fmt, caption in (
+        ("docx", "summary.document_caption"),
+        ("xlsx", "summary.spreadsheet_caption"),
+    ):
+        made = await asyncio.to_thread(
+            render_file, digest, fmt, zone=zone, locale=locale, settings=settings
+        )
+        await message.reply_document(
+            document=made.content,
+            filename=made.name,
+            caption=say(caption, locale, month=month),
+            parse_mode=ParseMode.HTML,
+        )
 
 
 # --- buttons, notes and replies -----------------------------------------------------------------

@@ -18,61 +18,98 @@ STATUS_ICONS: dict[Status, str] = {
     Status.BLOCKED: "⛔",
 }
 
+# One name for each thing, in every text of a locale: the chat, the digest and the reports
+# say "cán bộ đầu mối", "đề nghị báo cáo", "chậm nhất trong ngày …", "Thường xuyên" alike.
+GLOSSARY: dict[str, dict[str, str]] = {
+    "vi": {
+        "office": "Văn phòng UBND Thành phố",
+        "officer": "cán bộ đầu mối",
+        "secretariat": "thư ký tổng hợp (Văn phòng)",
+        "request": "Đề nghị báo cáo",
+        "reminder": "Nhắc báo cáo",
+        "by_day": "chậm nhất trong ngày",
+        "standing": "Thường xuyên",
+        "note": "ghi chú",
+        "partial": "báo cáo chưa đủ",
+        "unreported": "chưa báo cáo",
+    },
+    "en": {
+        "office": "City People's Committee Office",
+        "officer": "reporting officer",
+        "secretariat": "secretariat (Office)",
+        "request": "Request for a status report",
+        "reminder": "Reminder to report",
+        "by_day": "by the end of",
+        "standing": "Standing task",
+        "note": "note",
+        "partial": "reported in part",
+        "unreported": "not reported",
+    },
+}
+_V = GLOSSARY["vi"]
+_E = GLOSSARY["en"]
+
 VI: dict[str, str] = {
     "status.done": "Đã hoàn thành",
     "status.in_progress": "Đang thực hiện",
     "status.behind": "Chậm tiến độ",
     "status.blocked": "Có vướng mắc",
     "status.none": "Chưa báo cáo",
-    "status.unset": "Đã trả lời, chưa chọn tình trạng",
+    "status.unset": "Đã gửi ghi chú, chưa chọn tình trạng",
     "status.overdue": "Quá hạn",
     "role.lead": "chủ trì",
     "role.coordinating": "phối hợp",
-    "contact.officer": "cán bộ đầu mối",
-    "contact.secretariat": "thư ký tổng hợp (Văn phòng)",
-    "contact.admin": "quản trị",
+    "contact.officer": _V["officer"],
+    "contact.secretariat": _V["secretariat"],
+    "contact.admin": "quản trị hệ thống",
     "welcome.stranger": (
-        "Xin chào! Đây là <b>dondoc</b>, trợ lý đôn đốc thực hiện nhiệm vụ của Văn phòng UBND "
-        "Thành phố.\nBạn chưa được đăng ký cho đơn vị nào. Vui lòng dùng đường dẫn mời mà Văn "
-        "phòng gửi cho đơn vị của bạn."
+        f"Kính chào đồng chí. Đây là <b>dondoc</b>, hệ thống theo dõi, đôn đốc thực hiện nhiệm "
+        f"vụ của {_V['office']}.\nTài khoản của đồng chí chưa được đăng ký làm {_V['officer']} "
+        f"của đơn vị nào. Đề nghị đồng chí sử dụng đường dẫn mời do Văn phòng gửi đơn vị."
     ),
     "welcome.group_stranger": (
-        "Xin chào! Đây là <b>dondoc</b>, trợ lý đôn đốc thực hiện nhiệm vụ của Văn phòng UBND "
-        "Thành phố.\nNhóm này chưa được đăng ký cho đơn vị nào. Quản trị viên của nhóm có thể "
-        "đăng ký bằng lệnh /register &lt;mã mời&gt;."
+        f"Kính chào các đồng chí. Đây là <b>dondoc</b>, hệ thống theo dõi, đôn đốc thực hiện "
+        f"nhiệm vụ của {_V['office']}.\nNhóm này chưa được đăng ký cho đơn vị nào. Đề nghị quản "
+        "trị viên của nhóm đăng ký bằng lệnh /register &lt;mã mời&gt;."
     ),
     "refusal.stranger": (
-        "Xin lỗi, bạn chưa được đăng ký làm đầu mối của đơn vị nào nên tôi chưa thể nhận nội dung "
-        "này. Vui lòng liên hệ Văn phòng UBND Thành phố để được cấp đường dẫn mời."
+        f"Tài khoản của đồng chí chưa được đăng ký làm {_V['officer']} của đơn vị nào nên nội "
+        f"dung này chưa được ghi nhận. Đề nghị đồng chí liên hệ {_V['office']} để được cấp "
+        "đường dẫn mời."
     ),
     "refusal.secretariat_only": (
-        "Xin lỗi, lệnh này chỉ dành cho Văn phòng (thư ký tổng hợp). Bạn đang là {role} của "
-        "{agency}."
+        "Lệnh này chỉ dành cho Văn phòng (thư ký tổng hợp). Đồng chí đang là {role} của {agency}."
     ),
-    "refusal.officer_only": "Lệnh này dành cho cán bộ đầu mối báo cáo của đơn vị.",
-    "refusal.not_yours": "Xin lỗi, nhiệm vụ này không thuộc đơn vị của bạn; không có gì được lưu.",
+    "refusal.officer_only": f"Lệnh này dành cho {_V['officer']} báo cáo của đơn vị.",
+    "refusal.not_yours": (
+        "Nhiệm vụ này không thuộc đơn vị của đồng chí; nội dung chưa được ghi nhận."
+    ),
     "refusal.stale": (
-        "Nút này thuộc kỳ báo cáo đã kết thúc hoặc không còn hợp lệ; không có gì được lưu."
+        "Nút này thuộc kỳ báo cáo đã kết thúc hoặc không còn hợp lệ; nội dung chưa được ghi nhận."
     ),
     "invite.joined": (
-        "Chào mừng {name}! Bạn đã được đăng ký làm <b>{role}</b> của <b>{agency}</b>.\n"
-        "Hằng tháng tôi sẽ gửi yêu cầu báo cáo tình hình thực hiện nhiệm vụ; bạn trả lời bằng "
-        "nút bấm và một ghi chú ngắn. Gõ /help để xem hướng dẫn."
+        "Kính chào đồng chí {name}. Đồng chí đã được đăng ký làm <b>{role}</b> của "
+        "<b>{agency}</b>.\n"
+        "Hằng tháng, Văn phòng sẽ gửi đề nghị báo cáo tình hình thực hiện nhiệm vụ; đồng chí "
+        f"báo cáo bằng nút bấm và một {_V['note']} ngắn. Gõ /help để xem hướng dẫn."
     ),
-    "invite.already": "Bạn đã là {role} của <b>{agency}</b>.",
+    "invite.already": "Đồng chí đã là {role} của <b>{agency}</b>.",
     "invite.joined_group": (
-        "Nhóm <b>{group}</b> đã được {name} đăng ký làm <b>{role}</b> của <b>{agency}</b>.\n"
-        "Hằng tháng tôi sẽ gửi yêu cầu báo cáo vào nhóm này; mọi thành viên của nhóm đều có thể "
-        "báo cáo thay cho đơn vị: bấm nút, hoặc trả lời (reply) tin nhắn của tôi bằng một ghi chú "
-        "ngắn. Gõ /help để xem hướng dẫn."
+        "Nhóm <b>{group}</b> đã được đồng chí {name} đăng ký làm <b>{role}</b> của "
+        "<b>{agency}</b>.\n"
+        "Hằng tháng, Văn phòng sẽ gửi đề nghị báo cáo vào nhóm này; mọi thành viên của nhóm đều "
+        "có thể báo cáo thay cho đơn vị: bấm nút, hoặc trả lời (reply) tin nhắn đề nghị bằng một "
+        f"{_V['note']} ngắn. Gõ /help để xem hướng dẫn."
     ),
     "invite.already_group": "Nhóm này đã là {role} của <b>{agency}</b>.",
     "register.usage": "Cách dùng: /register &lt;mã mời&gt; (mã trong đường dẫn Văn phòng đã gửi).",
     "register.not_admin": (
-        "Xin lỗi, chỉ quản trị viên của nhóm mới có thể đăng ký nhóm làm đầu mối của đơn vị. "
-        "Chưa có gì được lưu; vui lòng nhờ quản trị viên nhóm gõ /register &lt;mã mời&gt;."
+        "Chỉ quản trị viên của nhóm mới có thể đăng ký nhóm làm đầu mối của đơn vị; nội dung "
+        "chưa được ghi nhận. Đề nghị quản trị viên nhóm gõ /register &lt;mã mời&gt;."
     ),
-    "invite.unknown": "Mã mời không đúng. Vui lòng kiểm tra lại đường dẫn Văn phòng đã gửi.",
+    "invite.unknown": (
+        "Mã mời không đúng. Đề nghị đồng chí kiểm tra lại đường dẫn Văn phòng đã gửi."
+    ),
     "invite.bound": (
         "Cuộc trò chuyện này đã được đăng ký làm <b>{role}</b> của <b>{agency}</b>; mỗi cuộc trò "
         "chuyện chỉ đại diện cho một đơn vị với một vai trò, nên mã mời này chưa được sử dụng. "
@@ -80,57 +117,63 @@ VI: dict[str, str] = {
         "(<code>dondoc contacts revoke</code>), sau đó dùng lại mã mời."
     ),
     "invite.joined_secretariat": (
-        "Chào mừng đồng chí {name}! Đồng chí đã được đăng ký làm <b>{role}</b> của "
-        "<b>{agency}</b>: nhận báo cáo tổng hợp hằng tháng và danh sách đơn vị chậm báo cáo."
+        "Kính chào đồng chí {name}. Đồng chí đã được đăng ký làm <b>{role}</b> của "
+        "<b>{agency}</b>: nhận báo cáo tổng hợp hằng tháng và danh sách đơn vị chưa báo cáo."
     ),
     "error.not_recorded": (
-        "Xin lỗi, hệ thống đang gặp sự cố nên nội dung vừa gửi <b>chưa được ghi nhận</b>. "
+        "Hệ thống đang gặp sự cố nên nội dung vừa gửi <b>chưa được ghi nhận</b>. "
         "Đề nghị đồng chí gửi lại sau ít phút."
     ),
-    "error.admins_told": " Quản trị viên hệ thống đã được báo.",
+    "error.admins_told": " Quản trị viên hệ thống đã được thông báo.",
     "callback.not_recorded": "Chưa ghi nhận, đề nghị bấm lại sau ít phút",
     "alert.update": "⚠️ <b>dondoc</b>: lỗi khi xử lý tin nhắn (cập nhật {id}) của {user}: {error}",
     "alert.job": "⚠️ <b>dondoc</b>: lỗi trong một việc theo lịch: {error}",
     "alert.suppressed": " (và {count} lỗi khác trong {seconds} giây qua)",
-    "invite.used": "Mã mời này đã được sử dụng. Mỗi mã chỉ dùng được một lần; vui lòng xin mã mới.",
-    "invite.expired": "Mã mời này đã hết hạn ngày {date}. Vui lòng xin Văn phòng cấp mã mới.",
-    "invite.revoked": "Mã mời này đã bị thu hồi. Vui lòng xin Văn phòng cấp mã mới.",
+    "invite.used": "Mã mời này đã được sử dụng; mỗi mã chỉ dùng một lần. Đề nghị xin cấp mã mới.",
+    "invite.expired": "Mã mời này đã hết hạn ngày {date}. Đề nghị Văn phòng cấp mã mới.",
+    "invite.revoked": "Mã mời này đã bị thu hồi. Đề nghị Văn phòng cấp mã mới.",
     "help.officer": (
         "<b>dondoc</b> — báo cáo tình hình thực hiện nhiệm vụ của <b>{agency}</b>.\n\n"
-        "• Hằng tháng tôi gửi yêu cầu báo cáo; chọn nhiệm vụ, chọn tình trạng, rồi gửi ghi chú "
-        "ngắn (hoặc /skip).\n"
-        "• Trả lời trực tiếp vào tin nhắn yêu cầu cũng được tính là báo cáo.\n"
-        "• /pending — các nhiệm vụ đơn vị còn chưa báo cáo trong tháng.\n"
+        "• Hằng tháng, Văn phòng gửi đề nghị báo cáo; đồng chí chọn nhiệm vụ, chọn tình trạng, "
+        f"rồi gửi {_V['note']} ngắn (hoặc /skip).\n"
+        "• Trả lời trực tiếp vào tin nhắn đề nghị báo cáo cũng được ghi nhận là báo cáo.\n"
+        "• /pending — các nhiệm vụ đơn vị chưa báo cáo trong tháng.\n"
         "• /help — hướng dẫn này."
     ),
     "help.secretariat": (
         "<b>dondoc</b> — theo dõi, đôn đốc, báo cáo tình hình thực hiện nhiệm vụ.\n\n"
-        "• /summary — tổng hợp tháng hiện tại; /summary 08/2021 — tổng hợp một tháng.\n"
-        "• /missing (hoặc /pending) — các đơn vị chưa báo cáo; /remind — nhắc họ ngay.\n"
+        "• /summary — tổng hợp tháng hiện tại (tóm tắt và các tệp báo cáo); /summary 08/2021 — "
+        "tổng hợp một tháng; /summary full — toàn văn từng nhiệm vụ.\n"
+        "• /missing (hoặc /pending) — các đơn vị chưa báo cáo; /remind — nhắc các đơn vị ngay.\n"
         "• /help — hướng dẫn này."
     ),
     "request.header": (
-        "📋 <b>Yêu cầu báo cáo tháng {month}</b>\n"
+        f"📋 <b>{_V['request']} tháng {{month}}</b>\n"
         "Kính gửi <b>{agency}</b>: đề nghị báo cáo tình hình thực hiện các nhiệm vụ dưới đây "
-        "trước ngày <b>{due}</b>."
+        f"{_V['by_day']} <b>{{due}}</b>."
     ),
     "request.task": "• <b>{number}</b> ({directive}, {role}): {title}",
-    "request.continued": "📋 <b>Yêu cầu báo cáo tháng {month}</b> (tiếp theo, phần {page}/{pages})",
-    "nudge.continued": "⏰ <b>Nhắc báo cáo tháng {month}</b> (tiếp theo, phần {page}/{pages})",
+    "request.continued": (
+        f"📋 <b>{_V['request']} tháng {{month}}</b> (tiếp theo, phần {{page}}/{{pages}})"
+    ),
+    "nudge.continued": (
+        f"⏰ <b>{_V['reminder']} tháng {{month}}</b> (tiếp theo, phần {{page}}/{{pages}})"
+    ),
     "pending.continued": "Nhiệm vụ chưa báo cáo tháng {month} (tiếp theo, phần {page}/{pages}):",
-    "request.deadline": " — hạn {deadline}",
+    "request.deadline": " — thời hạn {deadline}",
+    "request.standing": f" — {_V['standing'].lower()}",
     "request.choose_task": "Chọn nhiệm vụ để báo cáo:",
     "request.choose_status": "Chọn tình trạng:",
-    "request.reply_hint": "Bạn cũng có thể trả lời tin nhắn này bằng một ghi chú.",
+    "request.reply_hint": f"Đồng chí cũng có thể trả lời tin nhắn này bằng một {_V['note']}.",
     "nudge.header": (
-        "⏰ <b>Nhắc báo cáo tháng {month}</b>\n"
-        "<b>{agency}</b> còn <b>{count}</b> nhiệm vụ chưa báo cáo; hạn báo cáo là ngày "
-        "<b>{due}</b>."
+        f"⏰ <b>{_V['reminder']} tháng {{month}}</b>\n"
+        "<b>{agency}</b> còn <b>{count}</b> nhiệm vụ chưa báo cáo. Đề nghị đơn vị báo cáo "
+        f"{_V['by_day']} <b>{{due}}</b>."
     ),
     "deadline.header": (
-        "📅 <b>Sắp đến hạn nhiệm vụ {number}</b> ({directive})\n"
-        "{title}\nHạn hoàn thành: <b>{deadline}</b>. Đề nghị <b>{agency}</b> báo cáo tình hình "
-        "thực hiện."
+        "📅 <b>Sắp đến thời hạn nhiệm vụ {number}</b> ({directive})\n"
+        "{title}\nThời hạn hoàn thành: <b>{deadline}</b>. Đề nghị <b>{agency}</b> báo cáo tình "
+        "hình thực hiện."
     ),
     "escalation.header": (
         "🚨 <b>Các đơn vị chưa báo cáo tháng {month}</b> (hạn {due}): {count} đơn vị"
@@ -140,28 +183,29 @@ VI: dict[str, str] = {
     "escalation.unreachable": " — ⚠️ không liên lạc được đầu mối",
     "contact_lost": (
         "⚠️ <b>Mất liên lạc với đầu mối của {agency}</b>\n"
-        "Không gửi được tin nhắn tới {name} ({reason}). Tôi đã ngừng gửi cho đầu mối này. "
+        "Không gửi được tin nhắn tới {name} ({reason}); hệ thống đã ngừng gửi cho đầu mối này. "
         "Đề nghị cấp mã mời mới cho đơn vị (dondoc invite)."
     ),
     "contact_lost.blocked": "đã chặn bot hoặc rời cuộc trò chuyện",
     "task.status_prompt": "Nhiệm vụ <b>{number}</b> ({directive}): {title}\nChọn tình trạng:",
     "report.saved": (
         "Đã ghi nhận: {icon} <b>{status}</b> — nhiệm vụ {number}.\n"
-        "Gửi một ghi chú ngắn (kết quả, khó khăn, đề xuất) hoặc /skip để bỏ qua."
+        f"Đề nghị gửi một {_V['note']} ngắn (kết quả, khó khăn, đề xuất) hoặc /skip để bỏ qua."
     ),
-    "report.note_saved": "Đã lưu ghi chú cho nhiệm vụ {number}. Cảm ơn!",
+    "report.note_saved": f"Đã ghi nhận {_V['note']} cho nhiệm vụ {{number}}. Trân trọng cảm ơn.",
     "report.note_edited": (
-        "Đã cập nhật ghi chú nhiệm vụ {number} theo tin nhắn đã sửa (bản cũ vẫn được lưu)."
+        f"Đã cập nhật {_V['note']} nhiệm vụ {{number}} theo tin nhắn đã sửa (bản cũ vẫn được lưu)."
     ),
-    "report.skipped": "Đã lưu báo cáo nhiệm vụ {number}, không kèm ghi chú.",
+    "report.skipped": f"Đã ghi nhận báo cáo nhiệm vụ {{number}}, không kèm {_V['note']}.",
     "report.reply_saved": (
-        "Đã lưu nội dung trả lời cho nhiệm vụ {number}. Vui lòng chọn tình trạng:"
+        "Đã ghi nhận nội dung trả lời cho nhiệm vụ {number}. Đề nghị chọn tình trạng:"
     ),
-    "report.reply_which_task": "Đã nhận nội dung. Nội dung này cho nhiệm vụ nào?",
-    "report.draft_saved": "Đã lưu nội dung cho nhiệm vụ {number}. Vui lòng chọn tình trạng:",
-    "report.nothing_to_skip": "Không có ghi chú nào đang chờ.",
+    "report.reply_which_task": "Đã nhận nội dung. Nội dung này báo cáo cho nhiệm vụ nào?",
+    "report.draft_saved": "Đã ghi nhận nội dung cho nhiệm vụ {number}. Đề nghị chọn tình trạng:",
+    "report.nothing_to_skip": f"Không có {_V['note']} nào đang chờ.",
     "report.not_understood": (
-        "Tôi chưa hiểu tin nhắn này. Để báo cáo, hãy trả lời vào tin nhắn yêu cầu hoặc gõ /pending."
+        "Nội dung này chưa được ghi nhận là báo cáo. Để báo cáo, đề nghị trả lời vào tin nhắn "
+        "đề nghị báo cáo hoặc gõ /pending."
     ),
     "callback.saved": "Đã ghi nhận",
     "callback.refused": "Không hợp lệ",
@@ -173,14 +217,16 @@ VI: dict[str, str] = {
     "summary.bad_period": "Tháng không hợp lệ: {value}. Ví dụ: /summary 08/2021",
     "summary.no_period": "Chưa có kỳ báo cáo tháng {month}.",
     "summary.document_caption": "📄 Báo cáo tình hình thực hiện nhiệm vụ tháng {month} (Word)",
+    "summary.spreadsheet_caption": "📊 Số liệu chi tiết tháng {month} (Excel)",
     "summary.chart_caption": "📊 Tình trạng báo cáo tháng {month}",
+    "summary.full_button": "Xem toàn văn từng nhiệm vụ",
     "input.too_long": (
-        "Ghi chú quá dài ({length} ký tự): tối đa <b>{limit}</b> ký tự. Vui lòng rút gọn và gửi "
-        "lại; chưa có gì được lưu."
+        f"{_V['note'].capitalize()} quá dài ({{length}} ký tự): tối đa <b>{{limit}}</b> ký tự. Đề "
+        "nghị rút gọn và gửi lại; nội dung chưa được ghi nhận."
     ),
     "input.not_text": (
-        "Xin lỗi, tôi chỉ nhận báo cáo bằng nút bấm và ghi chú dạng văn bản; ảnh, nhãn dán, tin "
-        "nhắn thoại và tệp chưa được lưu. Vui lòng gõ nội dung ghi chú, hoặc gõ /help."
+        f"Hệ thống chỉ ghi nhận báo cáo bằng nút bấm và {_V['note']} dạng văn bản; ảnh, nhãn dán, "
+        f"tin nhắn thoại và tệp chưa được lưu. Đề nghị gõ nội dung {_V['note']}, hoặc gõ /help."
     ),
 }
 
@@ -190,105 +236,117 @@ EN: dict[str, str] = {
     "status.behind": "Behind schedule",
     "status.blocked": "Blocked",
     "status.none": "Not reported",
-    "status.unset": "Replied, status not chosen",
+    "status.unset": "Note sent, status not chosen",
     "status.overdue": "Overdue",
     "role.lead": "lead",
     "role.coordinating": "coordinating",
-    "contact.officer": "reporting officer",
-    "contact.secretariat": "secretariat",
-    "contact.admin": "administrator",
+    "contact.officer": _E["officer"],
+    "contact.secretariat": _E["secretariat"],
+    "contact.admin": "system administrator",
     "welcome.stranger": (
-        "Hello! This is <b>dondoc</b>, the City Office's follow-up assistant.\n"
-        "You are not registered for any agency yet. Please use the invite link the Office sent."
+        f"Greetings. This is <b>dondoc</b>, the task follow-up system of the {_E['office']}.\n"
+        f"This account is not registered as any agency's {_E['officer']}. Please use the invite "
+        "link the Office sent to the agency."
     ),
     "welcome.group_stranger": (
-        "Hello! This is <b>dondoc</b>, the City Office's follow-up assistant.\n"
-        "This group is not registered for any agency yet. A group administrator may register it "
+        f"Greetings. This is <b>dondoc</b>, the task follow-up system of the {_E['office']}.\n"
+        "This group is not registered for any agency. A group administrator may register it "
         "with /register &lt;invite code&gt;."
     ),
     "refusal.stranger": (
-        "Sorry, you are not registered as any agency's contact, so I cannot take this. "
-        "Please ask the City Office for an invite link."
+        f"This account is not registered as any agency's {_E['officer']}, so this was not "
+        f"recorded. Please contact the {_E['office']} for an invite link."
     ),
     "refusal.secretariat_only": (
-        "Sorry, this command is for the secretariat. You are {role} of {agency}."
+        "This command is for the Office's secretariat. This account is {role} of {agency}."
     ),
-    "refusal.officer_only": "This command is for an agency's reporting officer.",
-    "refusal.not_yours": "Sorry, this task is not your agency's; nothing was stored.",
-    "refusal.stale": "This button belongs to a closed or unknown period; nothing was stored.",
+    "refusal.officer_only": f"This command is for an agency's {_E['officer']}.",
+    "refusal.not_yours": "This task is not the agency's; nothing was recorded.",
+    "refusal.stale": "This button belongs to a closed or unknown period; nothing was recorded.",
     "invite.joined": (
-        "Welcome {name}! You are now <b>{role}</b> of <b>{agency}</b>.\n"
-        "Each month I will ask for a status report; answer with a button and a short note. "
-        "Type /help for instructions."
+        "Greetings, {name}. This account is now <b>{role}</b> of <b>{agency}</b>.\n"
+        "Each month the Office sends a request for a status report, answered with a button and "
+        f"a short {_E['note']}. Type /help for instructions."
     ),
-    "invite.already": "You are already {role} of <b>{agency}</b>.",
+    "invite.already": "This account is already {role} of <b>{agency}</b>.",
     "invite.joined_group": (
         "{name} registered the group <b>{group}</b> as <b>{role}</b> of <b>{agency}</b>.\n"
-        "Each month I will send the status request to this group; any member may report for the "
-        "agency: press a button, or reply to my message with a short note. Type /help for "
-        "instructions."
+        "Each month the Office sends its request for a status report to this group; any member "
+        f"may report for the agency: press a button, or reply to the request with a short "
+        f"{_E['note']}. Type /help for instructions."
     ),
     "invite.already_group": "This group is already {role} of <b>{agency}</b>.",
     "register.usage": "Usage: /register &lt;invite code&gt; (the code in the Office's link).",
     "register.not_admin": (
-        "Sorry, only an administrator of this group may register it as an agency's contact. "
-        "Nothing was stored; please ask a group administrator to type /register &lt;code&gt;."
+        "Only an administrator of this group may register it as an agency's contact; nothing "
+        "was recorded. Please ask a group administrator to type /register &lt;code&gt;."
     ),
     "invite.unknown": "This invite code is not valid. Please check the link the Office sent.",
     "invite.bound": (
         "This chat is already registered as <b>{role}</b> of <b>{agency}</b>; a chat speaks for "
         "one agency in one role, so this invite code was not used. To change the registration, "
-        "ask the Office to revoke the current one (<code>dondoc contacts revoke</code>), then use "
-        "the invite again."
+        "please ask the Office to revoke the current one (<code>dondoc contacts revoke</code>), "
+        "then use the invite again."
     ),
     "invite.joined_secretariat": (
-        "Welcome, {name}! You are registered as <b>{role}</b> of <b>{agency}</b>: you receive the "
-        "monthly digest and the list of late agencies."
+        "Greetings, {name}. This account is registered as <b>{role}</b> of <b>{agency}</b>: it "
+        "receives the monthly digest and the list of agencies that have not reported."
     ),
     "error.not_recorded": (
-        "Sorry, the system has a problem and what you just sent was <b>not recorded</b>. "
+        "The system has a problem and the message just sent was <b>not recorded</b>. "
         "Please send it again in a few minutes."
     ),
-    "error.admins_told": " The administrators have been told.",
+    "error.admins_told": " The system administrators have been notified.",
     "callback.not_recorded": "Not recorded, please press again in a few minutes",
     "alert.update": "⚠️ <b>dondoc</b>: failure while handling update {id} from {user}: {error}",
     "alert.job": "⚠️ <b>dondoc</b>: failure in a scheduled job: {error}",
     "alert.suppressed": " (and {count} more in the last {seconds} seconds)",
-    "invite.used": "This invite code has already been used. Please ask for a new one.",
-    "invite.expired": "This invite code expired on {date}. Please ask the Office for a new one.",
-    "invite.revoked": "This invite code was revoked. Please ask the Office for a new one.",
+    "invite.used": "This invite code has already been used. Please request a new one.",
+    "invite.expired": (
+        "This invite code expired on {date}. Please request a new one from the Office."
+    ),
+    "invite.revoked": "This invite code was revoked. Please request a new one from the Office.",
     "help.officer": (
-        "<b>dondoc</b> — status reports for <b>{agency}</b>.\n\n"
-        "• Each month I send a request; pick a task, a status, then send a short note (or /skip).\n"
+        "<b>dondoc</b> — status reports of <b>{agency}</b>.\n\n"
+        "• Each month the Office sends a request; choose a task and a status, then send a short "
+        f"{_E['note']} (or /skip).\n"
         "• A reply to the request message also counts as a report.\n"
-        "• /pending — what your agency still owes this month.\n"
-        "• /help — this help."
+        "• /pending — the tasks the agency has not reported this month.\n"
+        "• /help — these instructions."
     ),
     "help.secretariat": (
-        "<b>dondoc</b> — tracking, chasing and reporting the directives' tasks.\n\n"
-        "• /summary — this month's digest; /summary 08/2021 — a given month.\n"
-        "• /missing (or /pending) — agencies that have not reported; /remind — nudge them now.\n"
-        "• /help — this help."
+        "<b>dondoc</b> — following up, chasing and reporting the directives' tasks.\n\n"
+        "• /summary — this month's digest (summary and report files); /summary 08/2021 — a given "
+        "month; /summary full — every task in full.\n"
+        "• /missing (or /pending) — agencies that have not reported; /remind — remind them now.\n"
+        "• /help — these instructions."
     ),
     "request.header": (
-        "📋 <b>Status request for {month}</b>\n"
-        "To <b>{agency}</b>: please report on the tasks below by <b>{due}</b>."
+        f"📋 <b>{_E['request']}, {{month}}</b>\n"
+        "To <b>{agency}</b>: please report on the tasks below "
+        f"{_E['by_day']} <b>{{due}}</b>."
     ),
     "request.task": "• <b>{number}</b> ({directive}, {role}): {title}",
-    "request.continued": "📋 <b>Status request for {month}</b> (continued, part {page}/{pages})",
-    "nudge.continued": "⏰ <b>Reminder for {month}</b> (continued, part {page}/{pages})",
+    "request.continued": (
+        f"📋 <b>{_E['request']}, {{month}}</b> (continued, part {{page}}/{{pages}})"
+    ),
+    "nudge.continued": (
+        f"⏰ <b>{_E['reminder']}, {{month}}</b> (continued, part {{page}}/{{pages}})"
+    ),
     "pending.continued": "Tasks not reported for {month} (continued, part {page}/{pages}):",
-    "request.deadline": " — due {deadline}",
+    "request.deadline": " — deadline {deadline}",
+    "request.standing": f" — {_E['standing'].lower()}",
     "request.choose_task": "Choose a task to report on:",
     "request.choose_status": "Choose a status:",
-    "request.reply_hint": "You may also reply to this message with a note.",
+    "request.reply_hint": f"A reply to this message with a {_E['note']} also counts.",
     "nudge.header": (
-        "⏰ <b>Reminder for {month}</b>\n"
-        "<b>{agency}</b> has <b>{count}</b> task(s) not reported; reports are due on <b>{due}</b>."
+        f"⏰ <b>{_E['reminder']}, {{month}}</b>\n"
+        "<b>{agency}</b> has <b>{count}</b> task(s) not reported. Please report "
+        f"{_E['by_day']} <b>{{due}}</b>."
     ),
     "deadline.header": (
-        "📅 <b>Task {number} is due soon</b> ({directive})\n"
-        "{title}\nDeadline: <b>{deadline}</b>. <b>{agency}</b>, please report its status."
+        "📅 <b>The deadline of task {number} is near</b> ({directive})\n"
+        "{title}\nDeadline: <b>{deadline}</b>. <b>{agency}</b> is requested to report its status."
     ),
     "escalation.header": (
         "🚨 <b>Agencies that have not reported for {month}</b> (due {due}): {count}"
@@ -300,27 +358,28 @@ EN: dict[str, str] = {
     "escalation.unreachable": " — ⚠️ contact unreachable",
     "contact_lost": (
         "⚠️ <b>Lost contact with {agency}</b>\n"
-        "Messages to {name} cannot be delivered ({reason}). I have stopped sending to this "
-        "contact. Please issue the agency a new invite (dondoc invite)."
+        "Messages to {name} cannot be delivered ({reason}); the system has stopped sending to "
+        "this contact. Please issue the agency a new invite (dondoc invite)."
     ),
     "contact_lost.blocked": "blocked the bot or left the chat",
     "task.status_prompt": "Task <b>{number}</b> ({directive}): {title}\nChoose a status:",
     "report.saved": (
         "Recorded: {icon} <b>{status}</b> — task {number}.\n"
-        "Send a short note (results, difficulties, requests) or /skip."
+        f"Please send a short {_E['note']} (results, difficulties, requests) or /skip."
     ),
-    "report.note_saved": "Note saved for task {number}. Thank you!",
+    "report.note_saved": f"The {_E['note']} for task {{number}} is recorded. Thank you.",
     "report.note_edited": (
-        "Note for task {number} updated from your edited message (the old one is kept)."
+        f"The {_E['note']} for task {{number}} is updated from the edited message (the old one "
+        "is kept)."
     ),
-    "report.skipped": "Report for task {number} saved without a note.",
-    "report.reply_saved": "Your reply is saved for task {number}. Please choose a status:",
-    "report.reply_which_task": "Got it. Which task is this for?",
-    "report.draft_saved": "Your note is saved for task {number}. Please choose a status:",
-    "report.nothing_to_skip": "No note is pending.",
+    "report.skipped": f"The report on task {{number}} is recorded without a {_E['note']}.",
+    "report.reply_saved": "The reply is recorded for task {number}. Please choose a status:",
+    "report.reply_which_task": "Received. Which task does this report on?",
+    "report.draft_saved": "The text is recorded for task {number}. Please choose a status:",
+    "report.nothing_to_skip": f"No {_E['note']} is pending.",
     "report.not_understood": (
-        "I did not understand this message. To report, reply to the request message or type "
-        "/pending."
+        "This message was not recorded as a report. To report, please reply to the request "
+        "message or type /pending."
     ),
     "callback.saved": "Recorded",
     "callback.refused": "Not allowed",
@@ -332,14 +391,16 @@ EN: dict[str, str] = {
     "summary.bad_period": "Not a valid month: {value}. Example: /summary 08/2021",
     "summary.no_period": "There is no reporting period for {month}.",
     "summary.document_caption": "📄 Task progress report for {month} (Word)",
+    "summary.spreadsheet_caption": "📊 Detailed figures for {month} (Excel)",
     "summary.chart_caption": "📊 Reported status for {month}",
+    "summary.full_button": "Every task in full",
     "input.too_long": (
-        "This note is too long ({length} characters): the limit is <b>{limit}</b>. Please "
-        "shorten it and send it again; nothing was stored."
+        f"This {_E['note']} is too long ({{length}} characters): the limit is <b>{{limit}}</b>. "
+        "Please shorten it and send it again; nothing was recorded."
     ),
     "input.not_text": (
-        "Sorry, I take reports as buttons and text notes only; photos, stickers, voice messages "
-        "and files are not stored. Please type the note, or /help."
+        f"Reports are recorded as buttons and text {_E['note']}s only; photos, stickers, voice "
+        f"messages and files are not stored. Please type the {_E['note']}, or /help."
     ),
 }
 

@@ -554,7 +554,9 @@ def summary(
                 directive_code=directive,
                 zone=config.schedule.zone,
             )
-        made = render_file(digest, fmt, zone=config.schedule.zone, locale=config.bot.locale)
+        made = render_file(
+            digest, fmt, zone=config.schedule.zone, locale=config.bot.locale, settings=config.report
+        )
     if out_dir is None:
         sys.stdout.write(redact(made.content.decode("utf-8").lstrip("\ufeff")))
         return

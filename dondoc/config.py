@@ -158,6 +158,32 @@ class InviteSettings(_Section):
     valid_days: int = Field(default=7, ge=1, le=90)
 
 
+class ReportSettings(_Section):
+    """The Word report the Office signs (Decree 30/2020/NĐ-CP): who issues and signs it.
+
+    Left empty, the issuer and place come from the directive being followed up.
+    """
+
+    parent: str = ""  # the body over the office, e.g. "UBND THÀNH PHỐ HÀ NỘI"
+    office: str = "VĂN PHÒNG"  # the office that reports, under its parent
+    office_name: str = "Văn phòng UBND Thành phố"  # as the text names it
+    place: str = ""  # "Hà Nội, ngày …"
+    # After "Số: ". The văn thư fills the blank; "{month}" and "{year}" number it by period.
+    number: str = "      /BC-VP"
+    signer_title: list[str] = Field(default_factory=lambda: ["CHÁNH VĂN PHÒNG"])
+    signer_name: str = ""
+    recipients: list[str] = Field(
+        default_factory=lambda: [
+            "Thường trực UBND Thành phố (để b/c)",
+            "Các đơn vị được giao nhiệm vụ",
+            "Lưu: VT, TH",
+        ]
+    )
+    # V. The Office's own proposals, a paragraph each; left empty, a standing one is written
+    # from the figures (the late and the unreported).
+    proposals: list[str] = Field(default_factory=list)
+
+
 class Config(_Section):
     """Everything the bot, the jobs and the CLI need, with the token from the environment."""
 
@@ -166,6 +192,7 @@ class Config(_Section):
     schedule: ScheduleSettings = Field(default_factory=ScheduleSettings)
     invites: InviteSettings = Field(default_factory=InviteSettings)
     delivery: DeliverySettings = Field(default_factory=DeliverySettings)
+    report: ReportSettings = Field(default_factory=ReportSettings)
     token: SecretStr | None = Field(default=None, exclude=True)
 
     def require_token(self) -> str:

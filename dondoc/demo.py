@@ -58,6 +58,8 @@ from jobs.digest import (
     UNREPORTED,
     UNSET,
     build_digest,
+    file_stem,
+    render_brief,
     render_html,
     render_text,
 )
@@ -1073,18 +1075,24 @@ async def run_demo(*, out_dir: Path, month: str, seed: int, console: Console) ->
             assert period is not None
             digest = build_digest(session=session, period=period, as_of=clock())
             figures = run_figures(session, period_id, officers)
+        transcript = chat_transcript(stage)
 
     text = render_text(digest, zone=config.schedule.zone, locale=config.bot.locale)
     paths = {
-        "text": out_dir / f"digest-{period_month}.txt",
-        "html": out_dir / f"digest-{period_month}.html",
+        # Named as `dondoc summary --format …` names them: bao-cao-2021-08.docx, …
+        "text": out_dir / f"{file_stem(digest)}.txt",
+        "html": out_dir / f"{file_stem(digest)}.html",
         "summary": out_dir / "demo-summary.json",
     }
+    paths["chat"] = out_dir / f"{file_stem(digest)}-chat.txt"
+    paths["chat"].write_text(transcript, encoding="utf-8")
     paths["text"].write_text(text, encoding="utf-8")
     paths["html"].write_text(html_page(f"Tổng hợp tháng {label}", parts), encoding="utf-8")
     for fmt in ("docx", "xlsx", "csv", "png"):
-        made = render_file(digest, fmt, zone=config.schedule.zone, locale=config.bot.locale)
-        paths[fmt] = out_dir / f"digest-{period_month}.{fmt}"
+        made = render_file(
+            digest, fmt, zone=config.schedule.zone, locale=config.bot.locale, settings=config.report
+        )
+        paths[fmt] = out_dir / made.name
         paths[fmt].write_bytes(made.content)
     summary = {
         "directive": "2658/UBND-KT",
@@ -1103,6 +1111,27 @@ async def run_demo(*, out_dir: Path, month: str, seed: int, console: Console) ->
     console.rule(f"[bold]Bản tổng hợp tháng {label} (từ cơ sở dữ liệu)")
     console.print(text, markup=False, highlight=False)
     print_results(console, summary, digest.counts, [*paths.values(), database])
+
+
+def chat_transcript(stage: Stage) -> str:
+    """Every message the bot sent in the month, chat by chat, as each person read it."""
+    lines: list[str] = []
+    for bot in stage.server.world.bots.values():
+        chats = [*bot.private_chats.values()]
+        for chat in sorted(chats, key=lambda c: c.id):
+            sent = [m for m in chat.messages.values() if m.get("from", {}).get("is_bot")]
+            if not sent:
+                continue
+            person = chat.user.first_name if chat.user else str(chat.id)
+            lines.append(f"=== {person} ({chat.id}) ===")
+            for message in sorted(sent, key=lambda m: m["message_id"]):
+                shown = message.get("text") or message.get("caption") or ""
+                if "document" in message:
+                    shown = f"[{message['document'].get('file_name', 'tệp')}] {shown}"
+                when = datetime.fromtimestamp(message["date"], tz=stage.config.schedule.zone)
+                lines.append(f"{when:%d/%m %H:%M} {shown}")
+            lines.append("")
+    return "\n".join(lines)
 
 
 def reply_target(officer: Officer) -> Message | None:
@@ -1166,7 +1195,7 @@ async def send_requests(
         officer.request = received.get(officer.user_id)
     console.print(
         f"📨 {_local(stage.clock(), stage.config.schedule.zone)} — kỳ báo cáo mở; "
-        f"đã gửi {result.sent} yêu cầu, {len(received)}/{len(officers)} cán bộ đã nhận.",
+        f"đã gửi {result.sent} đề nghị báo cáo, {len(received)}/{len(officers)} cán bộ đã nhận.",
         highlight=False,
     )
     with session_scope(stage.engine) as session:
@@ -1194,34 +1223,43 @@ async def send_nudges(
 async def ask_summary(
     stage: Stage, secretariat: SimUser, period_month: str, console: Console, tally: Tally
 ) -> list[str]:
-    """The secretariat sends /summary and reads every part; their HTML as shown in the chat."""
+    """The secretariat sends /summary: one short message and the two files; then presses the
+    button for the whole text and reads every part. The messages' HTML as shown in the chat."""
     zone, locale = stage.config.schedule.zone, stage.config.bot.locale
     with session_scope(stage.engine) as session:
         period = queries.period_by_month(session=session, month=period_month)
         assert period is not None
         digest = build_digest(session=session, period=period, as_of=stage.clock())
+    brief = render_brief(digest, zone=zone, locale=locale)
     expected = render_html(digest, zone=zone, locale=locale)
     received: list[Message] = []
-    total = len(expected) + 2  # the chat parts, then the Word report and the chart
+    total = 3 + len(expected)  # the brief, the Word report, the spreadsheet; then the parts
     with progress_bar(console, "Văn phòng gửi /summary, nhận tổng hợp", total) as step:
         await secretariat.send(f"/summary {queries.month_label(period_month)}")
-        for _ in range(len(expected)):
-            after = received[-1] if received else None
-            received.append(await secretariat.wait_for_message(after=after, timeout=WAIT_SECONDS))
-            step()
-        for kind in ("document", "photo"):
+        first = await secretariat.wait_for_message(timeout=WAIT_SECONDS)
+        step()
+        last = first
+        for _ in ("docx", "xlsx"):
             try:
-                await secretariat.wait_for_message(
-                    _carries(kind), after=received[-1], timeout=WAIT_SECONDS
+                last = await secretariat.wait_for_message(
+                    _carries("document"), after=last, timeout=WAIT_SECONDS
                 )
             except TimeoutError:
-                tally.problems.append(f"/summary: no {kind} after the digest's parts")
+                tally.problems.append("/summary: a file did not follow the short message")
             step()
+        await secretariat.press(first, text=say("summary.full_button", locale))
+        for _ in range(len(expected)):
+            after = received[-1] if received else last
+            received.append(await secretariat.wait_for_message(after=after, timeout=WAIT_SECONDS))
+            step()
+    shown = TelegramMessage.de_json(first, None).text_html
+    if shown.strip() != brief.strip():
+        tally.problems.append("/summary: the short message differs from the digest's brief")
     parts = [TelegramMessage.de_json(message, None).text_html for message in received]
     # Telegram trims the whitespace around a message's text, so compare without it.
     if [part.strip() for part in parts] != [part.strip() for part in expected]:
-        tally.problems.append("/summary: the parts in the chat differ from the digest's HTML")
-    return parts
+        tally.problems.append("/summary: the full text in the chat differs from the digest's HTML")
+    return [shown, *parts]
 
 
 def _carries(kind: str) -> Callable[[Message], bool]:
@@ -1269,7 +1307,7 @@ def print_results(
     figures.add_column(justify="right")
     for name, value in (
         ("Đơn vị / cán bộ đầu mối", f"{summary['agencies']} / {summary['officers']}"),
-        ("Yêu cầu đã gửi", summary["requests_sent"]),
+        ("Đề nghị báo cáo đã gửi", summary["requests_sent"]),
         ("Tin nhắc đã gửi", summary["nudges_sent"]),
         ("Đơn vị trả lời sau khi được nhắc", summary["answered_after_nudge"]),
         ("Đơn vị không trả lời", summary["never_answered"]),

@@ -48,7 +48,6 @@ UNREPORTED = "none"
 UNSET = "unset"
 
 
-
 class Category(StrEnum):
     """Where a task stands in the Government Office's own terms."""
 
@@ -214,12 +213,23 @@ class ContactReach:
 
 @dataclass(frozen=True)
 class SilentAgency:
-    """An agency that owes a report on some task: which tasks, and who can be reached."""
+    """An agency that owes a report on some task: which tasks, and who can be reached.
+
+    It has reported none of its tasks ("chưa báo cáo"), or only part of them ("báo cáo chưa
+    đủ": `reported` of `assigned`).
+    """
 
     name: str
     code: str
     tasks: list[str]  # "2658/UBND-KT 2.1"
     contacts: list[ContactReach]
+    reported: int = 0
+    assigned: int = 0
+
+    @property
+    def partial(self) -> bool:
+        """It reported some of its tasks, not all."""
+        return self.reported > 0
 
 
 @dataclass(frozen=True)
@@ -291,6 +301,16 @@ class Digest:
         for directive in self.directives:
             total.update(directive.categories)
         return total
+
+    @property
+    def unreported(self) -> list[SilentAgency]:
+        """Agencies that have reported none of their tasks."""
+        return [a for a in self.silent if not a.partial]
+
+    @property
+    def partial(self) -> list[SilentAgency]:
+        """Agencies that have reported some of their tasks, not all ("báo cáo chưa đủ")."""
+        return [a for a in self.silent if a.partial]
 
     @property
     def tasks(self) -> list[TaskDigest]:
@@ -520,13 +540,18 @@ def _previous_period(session: Session, month: str) -> PeriodInfo | None:
 
 def _silent_agencies(session: Session, tasks: dict[str, list[TaskDigest]]) -> list[SilentAgency]:
     owed: dict[str, tuple[str, list[str]]] = {}
+    assigned: Counter[str] = Counter()
+    reported: Counter[str] = Counter()
     for code, task_list in tasks.items():
         for task in task_list:
             for entry in task.entries:
-                if entry.status is None:
-                    owed.setdefault(entry.agency_code, (entry.agency, []))[1].append(
-                        f"{code} {task.number}"
-                    )
+                assigned[entry.agency_code] += 1
+                if entry.status is not None:
+                    reported[entry.agency_code] += 1
+                    continue
+                owed.setdefault(entry.agency_code, (entry.agency, []))[1].append(
+                    f"{code} {task.number}"
+                )
     if not owed:
         return []
     contacts: dict[str, list[ContactReach]] = defaultdict(list)
@@ -544,7 +569,7 @@ def _silent_agencies(session: Session, tasks: dict[str, list[TaskDigest]]) -> li
         name = clean_note(raw_name)
         contacts[code].append(ContactReach(name, _aware(since) if since else None))
     return [
-        SilentAgency(name, code, numbers, contacts.get(code, []))
+        SilentAgency(name, code, numbers, contacts.get(code, []), reported[code], assigned[code])
         for code, (name, numbers) in owed.items()
     ]
 
@@ -665,11 +690,12 @@ HEADINGS: dict[str, dict[str, str]] = {
         "done_late": "Đã hoàn thành quá hạn",
         "open_on_time": "Chưa hoàn thành, trong hạn",
         "open_overdue": "Chưa hoàn thành, quá hạn",
-        "silent_count": "Đơn vị chưa báo cáo: {count}/{total} ({tasks} lượt nhiệm vụ)",
+        "silent_count": "Đơn vị chưa báo cáo: {count}/{total}; báo cáo chưa đủ: {partial} "
+        "({tasks} lượt nhiệm vụ chưa có báo cáo)",
         "counts": "Số lượt giao nhiệm vụ theo tình trạng báo cáo ({total}):",
         "directive": "Văn bản {code}",
         "deadline": "hạn {date}",
-        "no_deadline": "không có hạn",
+        "no_deadline": "thường xuyên",
         "overdue": "QUÁ HẠN",
         "combined": "Tình trạng chung",
         "unreported": "Chưa báo cáo ({count})",
@@ -677,9 +703,10 @@ HEADINGS: dict[str, dict[str, str]] = {
         "late_report": "báo cáo ngày {date}, sau khi chốt kỳ",
         "blockers": "KHÓ KHĂN, VƯỚNG MẮC, ĐỀ XUẤT",
         "no_blockers": "Không có đơn vị nào báo cáo vướng mắc.",
-        "silent": "ĐƠN VỊ CHƯA BÁO CÁO",
-        "no_silent": "Tất cả các đơn vị đã báo cáo.",
-        "silent_tasks": "nhiệm vụ {numbers}",
+        "silent": "ĐƠN VỊ CHƯA BÁO CÁO, BÁO CÁO CHƯA ĐỦ",
+        "no_silent": "Tất cả các đơn vị đã báo cáo đủ.",
+        "silent_tasks": "chưa báo cáo nhiệm vụ {numbers}",
+        "partial_tasks": "báo cáo chưa đủ: {reported}/{assigned} nhiệm vụ, còn thiếu {numbers}",
         "no_contact": "chưa có cán bộ đầu mối",
         "unreachable": "không liên lạc được từ {date}",
         "reachable": "liên lạc được",
@@ -690,6 +717,13 @@ HEADINGS: dict[str, dict[str, str]] = {
         "new_task": "mới",
         "edits": "BÁO CÁO SỬA SAU KHI CHỐT KỲ",
         "continued": "tiếp",
+        "brief_tasks": "Tổng số {total} nhiệm vụ: {parts}.",
+        "brief_agencies": "Đơn vị: {full}/{total} báo cáo đủ; {partial} báo cáo chưa đủ; "
+        "{none} chưa báo cáo.",
+        "brief_late": "Quá hạn, chậm tiến độ ({count}): {numbers}.",
+        "brief_blocked": "Có vướng mắc, đề xuất ({count}): {numbers}.",
+        "brief_more": " và {count} nhiệm vụ khác",
+        "brief_files": "Báo cáo (Word) và số liệu chi tiết (Excel) gửi kèm dưới đây.",
     },
     "en": {
         "title": "TASK STATUS DIGEST — {month}",
@@ -699,11 +733,12 @@ HEADINGS: dict[str, dict[str, str]] = {
         "done_late": "Completed late",
         "open_on_time": "Not completed, within deadline",
         "open_overdue": "Not completed, overdue",
-        "silent_count": "Agencies not reported: {count}/{total} ({tasks} assignments)",
+        "silent_count": "Agencies not reported: {count}/{total}; reported in part: {partial} "
+        "({tasks} assignments without a report)",
         "counts": "Assignments by reported status ({total}):",
         "directive": "Directive {code}",
         "deadline": "due {date}",
-        "no_deadline": "no deadline",
+        "no_deadline": "standing task",
         "overdue": "OVERDUE",
         "combined": "Overall",
         "unreported": "Not reported ({count})",
@@ -711,9 +746,10 @@ HEADINGS: dict[str, dict[str, str]] = {
         "late_report": "reported on {date}, after the period closed",
         "blockers": "DIFFICULTIES AND REQUESTS",
         "no_blockers": "No agency reported a blocker.",
-        "silent": "AGENCIES THAT HAVE NOT REPORTED",
-        "no_silent": "Every agency has reported.",
-        "silent_tasks": "tasks {numbers}",
+        "silent": "AGENCIES THAT HAVE NOT REPORTED OR REPORTED IN PART",
+        "no_silent": "Every agency has reported in full.",
+        "silent_tasks": "no report on tasks {numbers}",
+        "partial_tasks": "reported {reported} of {assigned} tasks, missing {numbers}",
         "no_contact": "no contact registered",
         "unreachable": "unreachable since {date}",
         "reachable": "reachable",
@@ -724,6 +760,13 @@ HEADINGS: dict[str, dict[str, str]] = {
         "new_task": "new",
         "edits": "REPORTS EDITED AFTER THE PERIOD CLOSED",
         "continued": "cont.",
+        "brief_tasks": "{total} tasks: {parts}.",
+        "brief_agencies": "Agencies: {full} of {total} reported in full; {partial} in part; "
+        "{none} not at all.",
+        "brief_late": "Overdue or behind ({count}): {numbers}.",
+        "brief_blocked": "Blocked or asking for help ({count}): {numbers}.",
+        "brief_more": " and {count} more",
+        "brief_files": "The report (Word) and the detailed figures (Excel) follow.",
     },
 }
 
@@ -803,8 +846,9 @@ def _blocks(
         "⏳ "
         + esc(
             h["silent_count"].format(
-                count=len(digest.silent),
+                count=len(digest.unreported),
                 total=owing_agency_count(digest),
+                partial=len(digest.partial),
                 tasks=silent_assignments(digest),
             )
         ),
@@ -878,10 +922,14 @@ def _blocks(
             or h["no_contact"]
         )
         numbers = ", ".join(n.split(" ", 1)[1] for n in agency.tasks)
-        silent_lines.append(
-            f"• {esc(agency.name)} — {esc(h['silent_tasks'].format(numbers=numbers))} "
-            f"({esc(reach)})"
+        owed = (
+            h["partial_tasks"].format(
+                reported=agency.reported, assigned=agency.assigned, numbers=numbers
+            )
+            if agency.partial
+            else h["silent_tasks"].format(numbers=numbers)
         )
+        silent_lines.append(f"• {esc(agency.name)} — {esc(owed)} ({esc(reach)})")
     blocks.append(["", bold(h["silent"]), *(silent_lines or [esc(h["no_silent"])])])
 
     if digest.previous is None:
@@ -990,6 +1038,56 @@ def render_html(digest: Digest, *, zone: ZoneInfo, locale: str = "vi") -> list[s
     """Telegram HTML messages, each under 4096 characters: headline counts, then the sections."""
     blocks = _blocks(digest, zone, locale, html=True, note_limit=NOTE_CHARS_IN_CHAT)
     return split_messages(blocks, continued=words(locale)["continued"])
+
+
+BRIEF_NUMBERS = 40  # task numbers listed in a line of the brief before "and N more"
+
+
+def render_brief(digest: Digest, *, zone: ZoneInfo, locale: str = "vi") -> str:
+    """The digest in one short Telegram HTML message: the counts, the late and the blocked."""
+    h = words(locale)
+    categories = digest.categories
+    total = owing_agency_count(digest)
+
+    def numbers(tasks: list[TaskDigest]) -> str:
+        shown = ", ".join(escape(t.number, quote=False) for t in tasks[:BRIEF_NUMBERS])
+        extra = len(tasks) - BRIEF_NUMBERS
+        return shown + (h["brief_more"].format(count=extra) if extra > 0 else "")
+
+    when = digest.as_of.astimezone(zone).strftime("%H:%M %d/%m/%Y")
+    parts = " · ".join(
+        f"{CATEGORY_ICONS[c]} {escape(category_label(c, locale).lower(), quote=False)} "
+        f"{categories.get(c, 0)}"
+        for c in CATEGORY_ORDER
+    )
+    late = [
+        t for t in digest.tasks if t.category is Category.OPEN_OVERDUE or t.status is Status.BEHIND
+    ]
+    blocked = [t for t in digest.tasks if any(e.asks_for_help for e in t.entries)]
+    lines = [
+        f"<b>{escape(h['title'].format(month=digest.period.label), quote=False)}</b>",
+        escape(h["as_of"].format(when=when), quote=False),
+        "",
+        h["brief_tasks"].format(total=len(digest.tasks), parts=parts),
+        "⏳ "
+        + escape(
+            h["brief_agencies"].format(
+                full=total - len(digest.silent),
+                total=total,
+                partial=len(digest.partial),
+                none=len(digest.unreported),
+            ),
+            quote=False,
+        ),
+    ]
+    if late:
+        lines.append("⏰ " + h["brief_late"].format(count=len(late), numbers=numbers(late)))
+    if blocked:
+        lines.append(
+            "⛔ " + h["brief_blocked"].format(count=len(blocked), numbers=numbers(blocked))
+        )
+    lines += ["", escape(h["brief_files"], quote=False)]
+    return "\n".join(lines)
 
 
 def render_text(digest: Digest, *, zone: ZoneInfo, locale: str = "vi") -> str:

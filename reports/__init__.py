@@ -7,9 +7,13 @@ bot, the command line and the demo alike.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from jobs.digest import Digest, file_stem, render_html, render_text
+
+if TYPE_CHECKING:
+    from dondoc.config import ReportSettings
 
 FORMATS = ("text", "html", "docx", "xlsx", "csv", "png")
 SUFFIXES = {
@@ -31,20 +35,31 @@ class DigestFile:
 
 
 def render_file(
-    digest: Digest, fmt: str, *, zone: ZoneInfo, locale: str = "vi", chart: bool = True
+    digest: Digest,
+    fmt: str,
+    *,
+    zone: ZoneInfo,
+    locale: str = "vi",
+    chart: bool = True,
+    settings: ReportSettings | None = None,
 ) -> DigestFile:
-    """The digest in `fmt` (one of FORMATS); the Word report embeds the chart unless told not."""
+    """The digest in `fmt` (one of FORMATS); the Word report embeds the chart unless told not.
+
+    `settings` (the config's [report]) says who issues and signs the Word report.
+    """
     name = f"{file_stem(digest)}.{SUFFIXES[fmt]}"
     if fmt == "text":
         content = render_text(digest, zone=zone, locale=locale).encode("utf-8")
     elif fmt == "html":
         content = "\n\n".join(render_html(digest, zone=zone, locale=locale)).encode("utf-8")
     elif fmt == "docx":
-        from reports.chart import render_chart
+        from reports.chart import render_summary_chart
         from reports.word import render_docx
 
-        picture = render_chart(digest, locale=locale) if chart else None
-        content = render_docx(digest, zone=zone, locale=locale, chart_png=picture)
+        picture = render_summary_chart(digest, locale=locale) if chart else None
+        content = render_docx(
+            digest, zone=zone, locale=locale, chart_png=picture, settings=settings
+        )
     elif fmt == "png":
         from reports.chart import render_chart
 

@@ -9,11 +9,34 @@ from __future__ import annotations
 
 from collections import Counter
 from io import BytesIO
+from typing import Any
 
+from matplotlib import rc_context
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.patches import Patch
 
-from jobs.digest import BUCKET_ORDER, Digest, bucket_label, short_note
+from jobs.digest import (
+    BUCKET_ORDER,
+    CATEGORY_ORDER,
+    Category,
+    Digest,
+    bucket_label,
+    category_label,
+    short_note,
+)
+
+# The report's face: Times New Roman, or its metric twin on Debian (Liberation Serif).
+SERIF: dict[str, Any] = {
+    "font.family": "serif",
+    "font.serif": ["Times New Roman", "Liberation Serif", "Tinos", "DejaVu Serif"],
+}
+CATEGORY_COLOURS = {
+    Category.DONE_ON_TIME: "#2e7d32",
+    Category.DONE_LATE: "#81c784",
+    Category.OPEN_ON_TIME: "#1e88e5",
+    Category.OPEN_OVERDUE: "#c62828",
+}
 
 MAX_TASK_BARS = 40
 COLOURS = {
@@ -78,6 +101,49 @@ def chart_rows(digest: Digest, locale: str = "vi") -> tuple[str, list[tuple[str,
 
 def render_chart(digest: Digest, *, locale: str = "vi") -> bytes:
     """A PNG of horizontal stacked bars, the first task at the top."""
+    with rc_context(SERIF):  # type: ignore[arg-type]
+        return _bars(digest, locale)
+
+
+def render_summary_chart(digest: Digest, *, locale: str = "vi") -> bytes:
+    """A small ring of the tasks by category, to sit beside the counts on the report's page 1."""
+    with rc_context(SERIF):  # type: ignore[arg-type]
+        figure = Figure(figsize=(2.5, 3.3), dpi=200)
+        FigureCanvasAgg(figure)
+        axes = figure.add_subplot()
+        counts = digest.categories
+        shown = [c for c in CATEGORY_ORDER if counts.get(c, 0)]
+        total = sum(counts.values())
+        if shown:
+            axes.pie(
+                [counts[c] for c in shown],
+                colors=[CATEGORY_COLOURS[c] for c in shown],
+                startangle=90,
+                counterclock=False,
+                wedgeprops={"width": 0.38, "edgecolor": "white"},
+            )
+        axes.text(0, 0, str(total), ha="center", va="center", fontsize=16, fontweight="bold")
+        axes.set_aspect("equal")
+        figure.legend(
+            [_patch(CATEGORY_COLOURS[c]) for c in CATEGORY_ORDER],
+            [f"{category_label(c, locale)}: {counts.get(c, 0)}" for c in CATEGORY_ORDER],
+            loc="lower center",
+            fontsize=9,
+            frameon=False,
+            ncol=1,
+            handlelength=1.2,
+        )
+        figure.subplots_adjust(left=0.04, right=0.96, top=0.99, bottom=0.36)
+        buffer = BytesIO()
+        figure.savefig(buffer, format="png")
+        return buffer.getvalue()
+
+
+def _patch(colour: str) -> Patch:
+    return Patch(facecolor=colour)
+
+
+def _bars(digest: Digest, locale: str) -> bytes:
     title, bars = chart_rows(digest, locale)
     height = max(3.0, 0.42 * len(bars) + 1.6)
     figure = Figure(figsize=(9, height), dpi=110)

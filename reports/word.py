@@ -1,152 +1,190 @@
-"""The digest as a Word report laid out as a Vietnamese administrative document.
+"""The digest as the monthly report an Office signs, under Decree 30/2020/NĐ-CP.
 
-The layout follows Decree 30/2020/NĐ-CP (Appendix I): A4, margins 20/20/30/15 mm, Times New
-Roman; the issuing body and the national motto side by side at the top, the number and the
-place and date under them; the kind of document ("BÁO CÁO") and its summary centred; the body;
-the recipients ("Nơi nhận") on the left and the signature block on the right at the end.
-The body has one table per section, one row per task in the task table.
+A few pages of text, then the detail in an annex:
+
+- the header (the parent body and the office beside the national motto), the number line,
+  the place and date, "BÁO CÁO" and its summary;
+- I. overall results, the chart beside the counts on page 1; II. the tasks by where they
+  stand (done; in progress; late, behind or blocked, each with its reason in a line);
+  III. difficulties and requests; IV. agencies that have not reported or reported in part;
+  V. the Office's own proposals;
+- the closing line, "Nơi nhận" and the signer's block with room to sign;
+- Phụ lục, in a landscape section: a row per task and lead agency, notes cut to a readable
+  length (the XLSX has them whole).
+
+Page numbers are centred at the top from page 2. Who issues and signs comes from the config's
+[report] section (`ReportSettings`), or from the directive being followed up.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
 from datetime import datetime
 from io import BytesIO
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from docx import Document
 from docx.document import Document as DocumentObject
-from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
-from docx.table import Table, _Cell
-from docx.text.paragraph import Paragraph
-from docx.text.run import Run
+from docx.shared import Mm
 
-from db.models import AssignmentRole
+from db.models import AssignmentRole, Status
+from dondoc.config import ReportSettings
 from jobs.digest import (
     CATEGORY_ORDER,
     AgencyEntry,
+    Blocker,
     Category,
     Digest,
+    TaskDigest,
     bucket_label,
     category_label,
     owing_agency_count,
-    silent_assignments,
+    short_note,
     status_text,
-    words,
 )
+from reports import docx_kit as kit
 
-FONT = "Times New Roman"
-BODY_PT = 14
-TABLE_PT = 13
-HEADER_PT = 13
+NOTE_IN_BODY = 220  # a reason or a difficulty on about one line
+NOTE_IN_ANNEX = 240  # the annex's cell: readable; the XLSX holds the whole note
+LIST_LIMIT = 30  # lines of a list in the body before "… and N more (see the annex)"
+LEADS_NAMED = 3  # lead agencies named in a line of the body; more are counted
 
 REPORT_WORDS: dict[str, dict[str, str]] = {
     "vi": {
         "motto_1": "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
         "motto_2": "Độc lập - Tự do - Hạnh phúc",
-        "number": "Số:        /BC-VP",
+        "number": "Số: {number}",
         "place_date": "{place}ngày {day} tháng {month} năm {year}",
         "kind": "BÁO CÁO",
         "summary_one": "Tình hình thực hiện các nhiệm vụ tại Văn bản số {code} ngày {date} "
         "của {issuer}, tháng {month}",
         "summary_many": "Tình hình thực hiện các nhiệm vụ tại các văn bản chỉ đạo, tháng {month}",
         "intro": "Thực hiện nhiệm vụ theo dõi, đôn đốc, báo cáo tình hình thực hiện các nhiệm vụ "
-        "được giao, {office} tổng hợp tình hình thực hiện tháng {month} (số liệu đến {when}) "
+        "được giao, {office} báo cáo tình hình thực hiện tháng {month} (số liệu đến {when}) "
         "như sau:",
-        "office_default": "Văn phòng",
         "part_1": "I. KẾT QUẢ CHUNG",
-        "part_2": "II. TÌNH HÌNH THỰC HIỆN TỪNG NHIỆM VỤ",
-        "part_3": "III. KHÓ KHĂN, VƯỚNG MẮC, ĐỀ XUẤT",
-        "part_4": "IV. CÁC ĐƠN VỊ CHƯA BÁO CÁO",
-        "part_5": "V. THAY ĐỔI SO VỚI THÁNG {month}",
-        "part_5_none": "V. THAY ĐỔI SO VỚI KỲ TRƯỚC",
-        "part_6": "VI. BÁO CÁO SỬA SAU KHI CHỐT KỲ",
-        "directive": "Văn bản số {code}: {subject}",
-        "col_category": "Tình trạng",
-        "col_tasks": "Số nhiệm vụ",
-        "col_share": "Tỷ lệ",
-        "total": "Tổng số",
-        "silent_line": "Số đơn vị chưa báo cáo: {count}/{total} đơn vị ({tasks} lượt nhiệm vụ).",
-        "col_no": "STT",
-        "col_number": "Số",
-        "col_task": "Nhiệm vụ",
-        "col_agencies": "Đơn vị chủ trì, phối hợp và kết quả báo cáo",
-        "col_deadline": "Thời hạn",
-        "col_overall": "Tình trạng chung",
-        "col_agency": "Đơn vị",
-        "col_content": "Nội dung",
-        "col_date": "Ngày",
-        "col_contacts": "Cán bộ đầu mối",
-        "col_before": "Tháng trước",
-        "col_after": "Tháng này",
-        "col_at_close": "Lúc chốt kỳ",
-        "col_now": "Hiện nay",
-        "lead": "Chủ trì",
-        "coordinating": "Phối hợp",
-        "no_deadline": "Không có",
-        "passed": "đã quá hạn",
+        "part_2": "II. TÌNH HÌNH THỰC HIỆN CÁC NHIỆM VỤ",
+        "part_3": "III. KHÓ KHĂN, VƯỚNG MẮC, ĐỀ XUẤT CỦA CÁC ĐƠN VỊ",
+        "part_4": "IV. ĐƠN VỊ CHƯA BÁO CÁO, BÁO CÁO CHƯA ĐỦ",
+        "part_5": "V. ĐỀ XUẤT, KIẾN NGHỊ",
+        "total": "Tổng số nhiệm vụ theo dõi: {tasks} nhiệm vụ ({assignments} lượt giao cho "
+        "{agencies} đơn vị).",
+        "category_line": "- {label}: {count} nhiệm vụ ({share}).",
+        "reporting": "Tình hình báo cáo: {full}/{total} đơn vị đã báo cáo đủ; {partial} đơn vị "
+        "báo cáo chưa đủ; {none} đơn vị chưa báo cáo.",
+        "compared": "So với tháng {month}: {changes}.",
+        "compared_same": "So với tháng {month}: không thay đổi.",
+        "change": "{label} {before} → {after}",
+        "done": "1. Các nhiệm vụ đã hoàn thành ({count})",
+        "open": "2. Các nhiệm vụ đang thực hiện, trong hạn ({count})",
+        "trouble": "3. Các nhiệm vụ quá hạn, chậm tiến độ hoặc có vướng mắc ({count})",
+        "task_line": "- Nhiệm vụ {number} ({leads}): {title}",
+        "and_more": "{names} và {count} đơn vị khác",
+        "done_late": " (hoàn thành sau thời hạn {deadline})",
+        "no_report": " — chưa có báo cáo",
+        "deadline": "thời hạn {date}",
+        "standing": "thường xuyên",
+        "past": "quá hạn từ {date}",
         "none": "Không có.",
+        "more": "- … và {count} nhiệm vụ khác (chi tiết tại Phụ lục).",
+        "more_items": "- … và {count} nội dung khác (chi tiết tại Phụ lục và tệp Excel).",
+        "edited": "Có {count} báo cáo được sửa sau khi chốt kỳ (ghi rõ tại Phụ lục).",
+        "blocker_line": "- Nhiệm vụ {number} ({agency}): {note}",
+        "no_blockers": "Không có đơn vị nào báo cáo khó khăn, vướng mắc.",
+        "unreported": "1. Đơn vị chưa báo cáo ({count}): {names}.",
+        "partial": "2. Đơn vị báo cáo chưa đủ ({count}): {names}.",
+        "partial_item": "{name} ({reported}/{assigned} nhiệm vụ)",
+        "all_reported": "Tất cả các đơn vị đã báo cáo đủ.",
+        "proposal_silent": "Đề nghị Lãnh đạo UBND Thành phố chỉ đạo các đơn vị chưa báo cáo, "
+        "báo cáo chưa đủ khẩn trương báo cáo tình hình thực hiện nhiệm vụ.",
+        "proposal_late": "Đề nghị các đơn vị có nhiệm vụ quá hạn, chậm tiến độ tập trung thực "
+        "hiện, báo cáo kết quả; các đơn vị có vướng mắc nêu rõ nội dung cần Thành phố hỗ trợ.",
+        "proposal_none": "Đề nghị các đơn vị tiếp tục thực hiện các nhiệm vụ được giao, báo cáo "
+        "đúng thời hạn.",
         "closing": "{office} kính báo cáo./.",
         "recipients": "Nơi nhận:",
-        "recipient_lines": "- Lãnh đạo UBND Thành phố (để b/c);\n- Các đơn vị được giao nhiệm vụ;"
-        "\n- Lưu: VT.",
-        "signer": "CHÁNH VĂN PHÒNG",
+        "annex": "Phụ lục",
+        "annex_title": "TÌNH HÌNH THỰC HIỆN CÁC NHIỆM VỤ THÁNG {month}",
+        "annex_sub": "(Kèm theo Báo cáo số {number} ngày {date} của {office})",
+        "annex_cut": "Nội dung báo cáo dài được rút gọn; toàn văn tại tệp Excel kèm theo.",
+        "col_no": "STT",
+        "col_task": "Nhiệm vụ",
+        "col_deadline": "Thời hạn",
+        "col_lead": "Đơn vị chủ trì",
+        "col_status": "Tình trạng",
+        "col_date": "Ngày báo cáo",
+        "col_note": "Nội dung báo cáo",
+        "col_coordinating": "Đơn vị phối hợp",
+        "overall": "Tình trạng chung",
+        "edited_mark": "sửa sau khi chốt kỳ; lúc chốt: {before}",
+        "late_mark": "báo cáo sau khi chốt kỳ",
     },
     "en": {
         "motto_1": "SOCIALIST REPUBLIC OF VIETNAM",
         "motto_2": "Independence - Freedom - Happiness",
-        "number": "No.:        /BC-VP",
+        "number": "No.: {number}",
         "place_date": "{place}{day}/{month}/{year}",
         "kind": "REPORT",
         "summary_one": "Progress of the tasks of document {code} of {date} by {issuer}, {month}",
         "summary_many": "Progress of the tasks of the directives, {month}",
         "intro": "Following up the tasks assigned, {office} reports their progress in {month} "
         "(figures as of {when}):",
-        "office_default": "The Office",
-        "part_1": "I. OVERALL",
-        "part_2": "II. TASK BY TASK",
-        "part_3": "III. DIFFICULTIES AND REQUESTS",
-        "part_4": "IV. AGENCIES THAT HAVE NOT REPORTED",
-        "part_5": "V. CHANGES SINCE {month}",
-        "part_5_none": "V. CHANGES SINCE THE PREVIOUS PERIOD",
-        "part_6": "VI. REPORTS EDITED AFTER THE PERIOD CLOSED",
-        "directive": "Document {code}: {subject}",
-        "col_category": "Status",
-        "col_tasks": "Tasks",
-        "col_share": "Share",
-        "total": "Total",
-        "silent_line": "Agencies not reported: {count}/{total} ({tasks} assignments).",
-        "col_no": "No.",
-        "col_number": "Task",
-        "col_task": "Title",
-        "col_agencies": "Lead and coordinating agencies and their reports",
-        "col_deadline": "Deadline",
-        "col_overall": "Overall",
-        "col_agency": "Agency",
-        "col_content": "Content",
-        "col_date": "Date",
-        "col_contacts": "Contacts",
-        "col_before": "Previous",
-        "col_after": "This month",
-        "col_at_close": "At the close",
-        "col_now": "Now",
-        "lead": "Lead",
-        "coordinating": "Coordinating",
-        "no_deadline": "None",
-        "passed": "passed",
+        "part_1": "I. OVERALL RESULTS",
+        "part_2": "II. THE TASKS",
+        "part_3": "III. DIFFICULTIES AND REQUESTS OF THE AGENCIES",
+        "part_4": "IV. AGENCIES THAT HAVE NOT REPORTED OR REPORTED IN PART",
+        "part_5": "V. PROPOSALS",
+        "total": "Tasks followed up: {tasks} ({assignments} assignments to {agencies} agencies).",
+        "category_line": "- {label}: {count} task(s) ({share}).",
+        "reporting": "Reporting: {full} of {total} agencies reported in full; {partial} in "
+        "part; {none} not at all.",
+        "compared": "Compared with {month}: {changes}.",
+        "compared_same": "Compared with {month}: no change.",
+        "change": "{label} {before} → {after}",
+        "done": "1. Tasks completed ({count})",
+        "open": "2. Tasks in progress, within their deadline ({count})",
+        "trouble": "3. Tasks overdue, behind schedule or blocked ({count})",
+        "task_line": "- Task {number} ({leads}): {title}",
+        "and_more": "{names} and {count} other agencies",
+        "done_late": " (completed after its deadline {deadline})",
+        "no_report": " — not reported",
+        "deadline": "deadline {date}",
+        "standing": "standing task",
+        "past": "overdue since {date}",
         "none": "None.",
+        "more": "- … and {count} more task(s) (see the annex).",
+        "more_items": "- … and {count} more (see the annex and the spreadsheet).",
+        "edited": "{count} report(s) were edited after the period closed (marked in the annex).",
+        "blocker_line": "- Task {number} ({agency}): {note}",
+        "no_blockers": "No agency reported a difficulty.",
+        "unreported": "1. Agencies that have not reported ({count}): {names}.",
+        "partial": "2. Agencies that reported in part ({count}): {names}.",
+        "partial_item": "{name} ({reported} of {assigned} tasks)",
+        "all_reported": "Every agency has reported in full.",
+        "proposal_silent": "The City leaders are requested to instruct the agencies that have "
+        "not reported, or reported in part, to report without delay.",
+        "proposal_late": "The agencies with overdue or late tasks are requested to concentrate on "
+        "them and report; those with difficulties to state the support they need.",
+        "proposal_none": "The agencies are requested to continue their tasks and report on time.",
         "closing": "Respectfully reported by {office}.",
         "recipients": "To:",
-        "recipient_lines": "- City leaders;\n- Agencies assigned;\n- Archive.",
-        "signer": "CHIEF OF OFFICE",
+        "annex": "Annex",
+        "annex_title": "PROGRESS OF THE TASKS, {month}",
+        "annex_sub": "(Attached to report No. {number} of {date} by {office})",
+        "annex_cut": "Long reports are shortened; the spreadsheet has them in full.",
+        "col_no": "No.",
+        "col_task": "Task",
+        "col_deadline": "Deadline",
+        "col_lead": "Lead agency",
+        "col_status": "Status",
+        "col_date": "Reported on",
+        "col_note": "Report",
+        "col_coordinating": "Coordinating agencies",
+        "overall": "Overall",
+        "edited_mark": "edited after the close; at the close: {before}",
+        "late_mark": "reported after the close",
     },
 }
 
@@ -172,427 +210,429 @@ def administrative_date(day: datetime, zone: ZoneInfo, locale: str, place: str) 
     )
 
 
-TABLE_STYLE = "Table Text"
-TABLE_STYLE_ID = "TableText"
+def report_number(settings: ReportSettings, digest: Digest) -> str:
+    """The number after "Số:", from the config ("{month}/BC-VP" numbers it by the period)."""
+    year, month = digest.period.month.split("-")
+    return settings.number.replace("{month}", month).replace("{year}", year)
 
 
-def _styles(document: DocumentObject) -> None:
-    """Times New Roman everywhere through the styles (not run by run: a big report has
-    thousands of runs); the table text one size smaller, with little space after."""
-    normal = document.styles["Normal"]
-    _typeface(normal._element)
-    normal.font.size = Pt(BODY_PT)  # type: ignore[attr-defined]
-    table_text = document.styles.add_style(TABLE_STYLE, WD_STYLE_TYPE.PARAGRAPH)
-    table_text.base_style = normal  # type: ignore[attr-defined]
-    table_text.font.size = Pt(TABLE_PT)  # type: ignore[attr-defined]
-    table_text.paragraph_format.space_after = Pt(2)  # type: ignore[attr-defined]
+class _Report:
+    """One report being written: the document, the digest and the words."""
 
+    def __init__(
+        self, digest: Digest, zone: ZoneInfo, locale: str, settings: ReportSettings
+    ) -> None:
+        self.digest, self.zone, self.locale, self.settings = digest, zone, locale, settings
+        self.w = report_words(locale)
+        first = digest.directives[0] if digest.directives else None
+        self.issuer = first.issuer if first else ""
+        self.parent = settings.parent or self.issuer.upper()
+        self.place = settings.place or place_of(self.issuer)
+        self.office = settings.office_name or (first.tracker if first and first.tracker else "")
+        self.number = report_number(settings, digest)
+        self.today = digest.today or digest.as_of.astimezone(zone).date()
+        self.document: DocumentObject = Document()
 
-def _font(run: Run, size: float | None, bold: bool = False, italic: bool = False) -> None:
-    """Only what differs from the paragraph's style."""
-    if size is not None:
-        run.font.size = Pt(size)
-    if bold:
-        run.font.bold = True
-    if italic:
-        run.font.italic = True
+    # --- page 1: header and title --------------------------------------------------------
 
-
-def _typeface(element: Any) -> None:
-    r_pr = element.get_or_add_rPr()
-    fonts = r_pr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = OxmlElement("w:rFonts")
-        r_pr.append(fonts)
-    for attribute in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
-        fonts.set(qn(attribute), FONT)
-
-
-def _paragraph(
-    container: DocumentObject | _Cell,
-    text: str = "",
-    *,
-    size: float = BODY_PT,
-    bold: bool = False,
-    italic: bool = False,
-    underline: bool = False,
-    align: WD_ALIGN_PARAGRAPH | None = None,
-    indent: bool = False,
-    after: float = 6,
-) -> Paragraph:
-    paragraph = container.add_paragraph()
-    if text:
-        run = paragraph.add_run(text)
-        _font(run, size, bold, italic)
-        run.font.underline = underline
-    if align is not None:
-        paragraph.alignment = align
-    fmt = paragraph.paragraph_format
-    fmt.space_before, fmt.space_after = Pt(0), Pt(after)
-    if indent:
-        fmt.first_line_indent = Mm(12.7)
-    return paragraph
-
-
-def _cell_text(
-    cell: _Cell,
-    lines: Sequence[str],
-    *,
-    bold: bool = False,
-    align: WD_ALIGN_PARAGRAPH | None = None,
-) -> None:
-    """Fill a cell with one paragraph per line (the cell's first, empty paragraph reused)."""
-    first = True
-    for line in lines or [""]:
-        paragraph = cell.paragraphs[0] if first else cell.add_paragraph()
-        first = False
-        # The style id written straight into the XML: python-docx's by-name lookup walks
-        # every style each time, which dominates a report with thousands of cells.
-        paragraph._p.style = TABLE_STYLE_ID
-        run = paragraph.add_run(line)
-        if bold:
-            run.font.bold = True
-        if align is not None:
-            paragraph.alignment = align
-
-
-def _table(document: DocumentObject, header: Sequence[str], widths_mm: Sequence[float]) -> Table:
-    table = document.add_table(rows=1, cols=len(header))
-    table.style = "Table Grid"
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    _fix_widths(table, widths_mm)
-    for cell, text, width in zip(table.rows[0].cells, header, widths_mm, strict=True):
-        _cell_text(cell, [text], bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
-        cell.width = Mm(width)
-    _repeat_header(table)
-    return table
-
-
-def _fix_widths(table: Table, widths_mm: Sequence[float]) -> None:
-    """Fixed column widths: Word reads the cells', LibreOffice the grid's."""
-    table.autofit = False
-    for column, width in zip(table.columns, widths_mm, strict=True):
-        column.width = Mm(width)
-
-
-def _repeat_header(table: Table) -> None:
-    tr_pr = table.rows[0]._tr.get_or_add_trPr()
-    marker = OxmlElement("w:tblHeader")
-    marker.set(qn("w:val"), "true")
-    tr_pr.append(marker)
-
-
-def _row(table: Table, values: Sequence[Sequence[str] | str], widths_mm: Sequence[float]) -> None:
-    cells = table.add_row().cells
-    for cell, value, width in zip(cells, values, widths_mm, strict=True):
-        _cell_text(cell, [value] if isinstance(value, str) else value)
-        cell.width = Mm(width)
-
-
-def _no_borders(table: Table) -> None:
-    tbl_pr = table._tbl.tblPr
-    borders = OxmlElement("w:tblBorders")
-    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
-        element = OxmlElement(f"w:{edge}")
-        element.set(qn("w:val"), "nil")
-        borders.append(element)
-    tbl_pr.append(borders)
-
-
-def _heading_block(document: DocumentObject, digest: Digest, zone: ZoneInfo, locale: str) -> str:
-    """The issuer and motto header, number and date line; returns the office's name."""
-    w = report_words(locale)
-    first = digest.directives[0] if digest.directives else None
-    issuer = first.issuer if first else ""
-    office = (first.tracker if first else None) or w["office_default"]
-    unit = "VĂN PHÒNG" if office.casefold().startswith("văn phòng") else office.upper()
-    header = document.add_table(rows=2, cols=2)
-    _no_borders(header)
-    _fix_widths(header, (65, 100))
-    left, right = header.rows[0].cells
-    for row in header.rows:
-        for cell, width in zip(row.cells, (65, 100), strict=True):
-            cell.width = Mm(width)
-    top = left.paragraphs[0]
-    top.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _font(top.add_run(issuer.upper()), HEADER_PT)
-    unit_line = left.add_paragraph()
-    unit_line.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _font(unit_line.add_run(unit), HEADER_PT, bold=True)
-    rule = left.add_paragraph()
-    rule.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _font(rule.add_run("───────"), 8)
-    motto = right.paragraphs[0]
-    motto.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _font(motto.add_run(w["motto_1"]), 12.5, bold=True)
-    motto_2 = right.add_paragraph()
-    motto_2.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = motto_2.add_run(w["motto_2"])
-    _font(run, BODY_PT, bold=True)
-    run.font.underline = True
-    number_cell, date_cell = header.rows[1].cells
-    _cell_text(number_cell, [w["number"]], align=WD_ALIGN_PARAGRAPH.CENTER)
-    date_paragraph = date_cell.paragraphs[0]
-    date_paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _font(
-        date_paragraph.add_run(administrative_date(digest.as_of, zone, locale, place_of(issuer))),
-        BODY_PT,
-        italic=True,
-    )
-    return office
-
-
-def _title(document: DocumentObject, digest: Digest, locale: str) -> None:
-    w = report_words(locale)
-    _paragraph(document, after=0)
-    _paragraph(document, w["kind"], bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, after=0)
-    if len(digest.directives) == 1:
-        d = digest.directives[0]
-        summary = w["summary_one"].format(
-            code=d.code,
-            date=f"{d.issued_on.day}/{d.issued_on.month}/{d.issued_on.year}" if d.issued_on else "",
-            issuer=d.issuer,
-            month=digest.period.label,
+    def header(self) -> None:
+        w = self.w
+        (left, right), (number_cell, date_cell) = kit.layout_grid(self.document, (62, 103), rows=2)
+        top = left.paragraphs[0]
+        top.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        kit.font(top.add_run(self.parent), kit.HEADER_PT)
+        unit = left.add_paragraph()
+        unit.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        kit.font(unit.add_run(self.settings.office), kit.HEADER_PT, bold=True)
+        rule = left.add_paragraph()
+        rule.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        kit.font(rule.add_run("───────"), 8)
+        motto = right.paragraphs[0]
+        motto.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        kit.font(motto.add_run(w["motto_1"]), 12, bold=True)
+        motto_2 = right.add_paragraph()
+        motto_2.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        run = motto_2.add_run(w["motto_2"])
+        kit.font(run, kit.BODY_PT, bold=True)
+        run.font.underline = True
+        kit.cell_text(
+            number_cell, [w["number"].format(number=self.number)], align=WD_ALIGN_PARAGRAPH.CENTER
         )
-    else:
-        summary = w["summary_many"].format(month=digest.period.label)
-    _paragraph(document, summary, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, after=0)
-    _paragraph(document, "──────────", size=8, align=WD_ALIGN_PARAGRAPH.CENTER, after=6)
+        date_paragraph = date_cell.paragraphs[0]
+        date_paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        when = administrative_date(self.digest.as_of, self.zone, self.locale, self.place)
+        kit.font(date_paragraph.add_run(when), kit.BODY_PT, italic=True)
 
+    def title(self) -> None:
+        w, digest = self.w, self.digest
+        kit.paragraph(self.document, after=0)
+        center = WD_ALIGN_PARAGRAPH.CENTER
+        kit.paragraph(self.document, w["kind"], bold=True, align=center, after=0)
+        if len(digest.directives) == 1:
+            d = digest.directives[0]
+            issued = d.issued_on
+            summary = w["summary_one"].format(
+                code=d.code,
+                date=f"{issued.day}/{issued.month}/{issued.year}" if issued else "",
+                issuer=d.issuer,
+                month=digest.period.label,
+            )
+        else:
+            summary = w["summary_many"].format(month=digest.period.label)
+        kit.paragraph(self.document, summary, bold=True, align=center, after=0)
+        kit.paragraph(self.document, "──────────", size=8, align=center, after=6)
+        when = self.digest.as_of.astimezone(self.zone).strftime("%H:%M %d/%m/%Y")
+        kit.paragraph(
+            self.document,
+            w["intro"].format(office=self.office, month=digest.period.label, when=when),
+            indent=True,
+            justify=True,
+        )
 
-def _agency_lines(entries: list[AgencyEntry], zone: ZoneInfo, locale: str) -> list[str]:
-    """Each agency's role, status, date and note, one line each."""
-    w, h = report_words(locale), words(locale)
-    lines = []
-    for entry in entries:
-        role = w["lead"] if entry.role is AssignmentRole.LEAD else w["coordinating"]
-        line = f"{role}: {entry.agency} — {bucket_label(entry.bucket, locale)}"
-        if entry.reported_at:
-            line += f" ({entry.reported_at.astimezone(zone).strftime('%d/%m/%Y')})"
-        if entry.note:
-            line += f": {entry.note}"
-        if entry.edited_after_close and entry.reported_at:
-            when = entry.reported_at.astimezone(zone).strftime("%d/%m/%Y")
-            line += f" [{h['edited'].format(date=when, before=status_text(entry.status_at_close, locale))}]"  # noqa: E501
-        elif entry.late_report and entry.reported_at:
-            when = entry.reported_at.astimezone(zone).strftime("%d/%m/%Y")
-            line += f" [{h['late_report'].format(date=when)}]"
-        lines.append(line)
-    return lines
+    # --- I. overall results, the chart beside -----------------------------------------
+
+    def overall(self, chart_png: bytes | None) -> None:
+        w, digest = self.w, self.digest
+        kit.paragraph(self.document, w["part_1"], bold=True, after=3)
+        categories = digest.categories
+        tasks = len(digest.tasks)
+        lines = [
+            w["total"].format(
+                tasks=tasks,
+                assignments=sum(len(t.entries) for t in digest.tasks),
+                agencies=owing_agency_count(digest),
+            )
+        ]
+        for category in CATEGORY_ORDER:
+            count = categories.get(category, 0)
+            share = f"{100 * count / tasks:.0f}%" if tasks else "—"
+            lines.append(
+                w["category_line"].format(
+                    label=category_label(category, self.locale), count=count, share=share
+                )
+            )
+        total = owing_agency_count(digest)
+        lines.append(
+            w["reporting"].format(
+                full=total - len(digest.silent),
+                total=total,
+                partial=len(digest.partial),
+                none=len(digest.unreported),
+            )
+        )
+        if digest.previous is not None:
+            lines.append(self._compared())
+        if chart_png:
+            ((text_cell, chart_cell),) = kit.layout_grid(self.document, (100, 65))
+            first = True
+            for line in lines:
+                target = text_cell.paragraphs[0] if first else text_cell.add_paragraph()
+                first = False
+                kit.font(target.add_run(line), 13)
+                target.paragraph_format.space_after = kit.Pt(3)
+                target.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+            picture = chart_cell.paragraphs[0]
+            picture.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            picture.add_run().add_picture(BytesIO(chart_png), width=Mm(62))
+        else:
+            for line in lines:
+                kit.paragraph(self.document, line, indent=True, after=3, justify=True)
+
+    def _compared(self) -> str:
+        w, digest = self.w, self.digest
+        assert digest.previous is not None
+        earlier: Counter[Category] = digest.previous_categories or Counter()
+        now = digest.categories
+        moved = [
+            w["change"].format(
+                label=category_label(c, self.locale),
+                before=earlier.get(c, 0),
+                after=now.get(c, 0),
+            )
+            for c in CATEGORY_ORDER
+            if earlier.get(c, 0) != now.get(c, 0)
+        ]
+        if not moved:
+            return w["compared_same"].format(month=digest.previous.label)
+        return w["compared"].format(month=digest.previous.label, changes="; ".join(moved))
+
+    # --- II. the tasks by where they stand ----------------------------------------------
+
+    def tasks(self) -> None:
+        w, digest = self.w, self.digest
+        kit.paragraph(self.document, w["part_2"], bold=True, before=6, after=3)
+        done = [
+            t for t in digest.tasks if t.category in (Category.DONE_ON_TIME, Category.DONE_LATE)
+        ]
+        trouble = [
+            t
+            for t in digest.tasks
+            if t not in done
+            and (t.category is Category.OPEN_OVERDUE or t.status in (Status.BEHIND, Status.BLOCKED))
+        ]
+        open_ = [t for t in digest.tasks if t not in done and t not in trouble]
+        self._list(w["done"], done, self._done_line)
+        self._list(w["open"], open_, self._open_line)
+        self._list(w["trouble"], trouble, self._trouble_line)
+        if digest.edits:
+            kit.paragraph(self.document, w["edited"].format(count=len(digest.edits)), indent=True)
+
+    def _list(self, heading: str, tasks: list[TaskDigest], line: object) -> None:
+        kit.paragraph(self.document, heading.format(count=len(tasks)), bold=True, after=2)
+        if not tasks:
+            kit.paragraph(self.document, self.w["none"], indent=True, after=2)
+            return
+        for task in tasks[:LIST_LIMIT]:
+            text = line(task)  # type: ignore[operator]
+            kit.paragraph(self.document, text, indent=True, after=2, justify=True)
+        if len(tasks) > LIST_LIMIT:
+            more = self.w["more"].format(count=len(tasks) - LIST_LIMIT)
+            kit.paragraph(self.document, more, indent=True, after=2)
+
+    def _leads(self, task: TaskDigest) -> str:
+        """The lead agencies; a long list as its first two and how many more."""
+        leads = [e.agency for e in task.entries if e.role is AssignmentRole.LEAD] or [
+            e.agency for e in task.entries
+        ]
+        if len(leads) <= LEADS_NAMED:
+            return ", ".join(leads)
+        return self.w["and_more"].format(names=", ".join(leads[:2]), count=len(leads) - 2)
+
+    def _start(self, task: TaskDigest) -> str:
+        return self.w["task_line"].format(
+            number=task.number, leads=self._leads(task), title=task.title.rstrip(" .;")
+        )
+
+    def _done_line(self, task: TaskDigest) -> str:
+        text = self._start(task)
+        if task.category is Category.DONE_LATE and task.deadline:
+            text += self.w["done_late"].format(deadline=task.deadline.strftime("%d/%m/%Y"))
+        return text + "."
+
+    def _open_line(self, task: TaskDigest) -> str:
+        text = self._start(task)
+        if task.status is None:
+            return text + self.w["no_report"] + "."
+        return f"{text} — {status_text(task.status, self.locale).lower()}."
+
+    def _trouble_line(self, task: TaskDigest) -> str:
+        w = self.w
+        when = (
+            (w["past"] if task.category is Category.OPEN_OVERDUE else w["deadline"]).format(
+                date=task.deadline.strftime("%d/%m/%Y")
+            )
+            if task.deadline
+            else w["standing"]
+        )
+        text = f"{self._start(task)} ({when}) — {status_text(task.status, self.locale).lower()}"
+        reason = next(
+            (
+                e.note
+                for e in sorted(task.entries, key=lambda e: e.role is not AssignmentRole.LEAD)
+                if e.note and e.status in (Status.BEHIND, Status.BLOCKED)
+            ),
+            None,
+        ) or next((e.note for e in task.entries if e.note), None)
+        if reason:
+            text += f": {short_note(reason, NOTE_IN_BODY).rstrip('.')}"
+        return text + "."
+
+    # --- III, IV, V -----------------------------------------------------------------------
+
+    def difficulties(self) -> None:
+        """A line per task: who raised difficulties or requests, and the first of them."""
+        w, digest = self.w, self.digest
+        kit.paragraph(self.document, w["part_3"], bold=True, before=6, after=3)
+        if not digest.blockers:
+            kit.paragraph(self.document, w["no_blockers"], indent=True)
+            return
+        by_task: dict[tuple[str, str], list[Blocker]] = {}
+        for blocker in digest.blockers:
+            by_task.setdefault((blocker.directive_code, blocker.number), []).append(blocker)
+        for (_, number), raised in list(by_task.items())[:LIST_LIMIT]:
+            names = [b.agency for b in raised]
+            who = (
+                ", ".join(names)
+                if len(names) <= LEADS_NAMED
+                else w["and_more"].format(names=", ".join(names[:2]), count=len(names) - 2)
+            )
+            first = next((b.note for b in raised if b.note), None)
+            note = first or status_text(raised[0].status, self.locale)
+            text = w["blocker_line"].format(
+                agency=who, number=number, note=short_note(note, NOTE_IN_BODY)
+            )
+            kit.paragraph(self.document, text, indent=True, after=2, justify=True)
+        if len(by_task) > LIST_LIMIT:
+            more = w["more_items"].format(count=len(by_task) - LIST_LIMIT)
+            kit.paragraph(self.document, more, indent=True, after=2)
+
+    def reporting(self) -> None:
+        w, digest = self.w, self.digest
+        kit.paragraph(self.document, w["part_4"], bold=True, before=6, after=3)
+        if not digest.silent:
+            kit.paragraph(self.document, w["all_reported"], indent=True)
+            return
+        names = ", ".join(a.name for a in digest.unreported) or w["none"].rstrip(".")
+        unreported = w["unreported"].format(count=len(digest.unreported), names=names)
+        kit.paragraph(self.document, unreported, indent=True, after=2, justify=True)
+        partial = ", ".join(
+            w["partial_item"].format(name=a.name, reported=a.reported, assigned=a.assigned)
+            for a in digest.partial
+        ) or w["none"].rstrip(".")
+        text = w["partial"].format(count=len(digest.partial), names=partial)
+        kit.paragraph(self.document, text, indent=True, after=2, justify=True)
+
+    def proposals(self) -> None:
+        w, digest = self.w, self.digest
+        kit.paragraph(self.document, w["part_5"], bold=True, before=6, after=3)
+        written = [p for p in self.settings.proposals if p.strip()]
+        if not written:
+            if digest.silent:
+                written.append(w["proposal_silent"])
+            if any(
+                t.past_deadline or t.status in (Status.BEHIND, Status.BLOCKED) for t in digest.tasks
+            ):
+                written.append(w["proposal_late"])
+            written = written or [w["proposal_none"]]
+        for text in written:
+            kit.paragraph(self.document, text, indent=True, after=3, justify=True)
+
+    # --- the end: closing, Nơi nhận, signature ------------------------------------------
+
+    def signature(self) -> None:
+        w, settings = self.w, self.settings
+        kit.paragraph(self.document, w["closing"].format(office=self.office), indent=True)
+        ((left, right),) = kit.layout_grid(self.document, (85, 80))
+        heading = left.paragraphs[0]
+        kit.font(heading.add_run(w["recipients"]), 12, bold=True, italic=True)
+        for line in settings.recipients:
+            item = left.add_paragraph()
+            kit.font(item.add_run(f"- {line};"), 11)
+            item.paragraph_format.space_after = kit.Pt(0)
+        first = True
+        for line in settings.signer_title:
+            title = right.paragraphs[0] if first else right.add_paragraph()
+            first = False
+            title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            title.paragraph_format.space_after = kit.Pt(0)
+            kit.font(title.add_run(line), kit.BODY_PT, bold=True)
+        for _ in range(4):  # room to sign and stamp
+            right.add_paragraph().paragraph_format.space_after = kit.Pt(6)
+        name = right.add_paragraph()
+        name.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        kit.font(name.add_run(settings.signer_name), kit.BODY_PT, bold=True)
+
+    # --- Phụ lục ----------------------------------------------------------------------------
+
+    def annex(self) -> None:
+        w, digest, document = self.w, self.digest, self.document
+        kit.landscape(document)
+        center = WD_ALIGN_PARAGRAPH.CENTER
+        kit.paragraph(document, w["annex"], bold=True, align=center, after=0)
+        kit.paragraph(
+            document,
+            w["annex_title"].format(month=digest.period.label),
+            bold=True,
+            align=center,
+            after=0,
+        )
+        date = digest.as_of.astimezone(self.zone).strftime("%d/%m/%Y")
+        sub = w["annex_sub"].format(number=self.number.strip(), date=date, office=self.office)
+        kit.paragraph(document, sub, italic=True, align=center, after=6)
+        widths = (12, 64, 22, 42, 26, 22, 74)
+        annex = kit.ANNEX_STYLE_ID
+        table = kit.table(
+            document,
+            [
+                w["col_no"],
+                w["col_task"],
+                w["col_deadline"],
+                w["col_lead"],
+                w["col_status"],
+                w["col_date"],
+                w["col_note"],
+            ],
+            widths,
+            style_id=annex,
+        )
+        cut = False
+        for index, task in enumerate(digest.tasks, 1):
+            leads = [e for e in task.entries if e.role is AssignmentRole.LEAD] or task.entries
+            others = [e for e in task.entries if e not in leads]
+            deadline = task.deadline.strftime("%d/%m/%Y") if task.deadline else w["standing"]
+            overall = f"{w['overall']}: {category_label(task.category, self.locale).lower()}"
+            first_row = len(table.rows)
+            for position, entry in enumerate(leads):
+                own = position == 0  # the task's own cells once, merged over its leads' rows
+                note, shortened = self._annex_note(entry)
+                cut = cut or shortened
+                lead_lines = [entry.agency]
+                if position == len(leads) - 1 and others:
+                    coordinating = "; ".join(
+                        f"{e.agency} ({bucket_label(e.bucket, self.locale).lower()})"
+                        for e in others
+                    )
+                    lead_lines.append(f"{w['col_coordinating']}: {coordinating}")
+                kit.row(
+                    table,
+                    [
+                        str(index) if own else "",
+                        [f"{task.number}. {task.title}", overall] if own else "",
+                        deadline if own else "",
+                        lead_lines,
+                        bucket_label(entry.bucket, self.locale),
+                        entry.reported_at.astimezone(self.zone).strftime("%d/%m/%Y")
+                        if entry.reported_at
+                        else "",
+                        note,
+                    ],
+                    widths,
+                    style_id=annex,
+                )
+            if len(leads) > 1:  # the task's own cells span its leads' rows
+                for column in (0, 1, 2):
+                    table.cell(first_row, column).merge(table.cell(len(table.rows) - 1, column))
+        if cut:
+            kit.paragraph(document, w["annex_cut"], size=11, italic=True, before=4, after=0)
+
+    def _annex_note(self, entry: AgencyEntry) -> tuple[str, bool]:
+        """The entry's note, cut to the annex's length, with an edit's or late report's mark."""
+        note = entry.note or ""
+        shortened = len(" ".join(note.split())) > NOTE_IN_ANNEX
+        text = short_note(note, NOTE_IN_ANNEX) if note else ""
+        if entry.edited_after_close:
+            before = status_text(entry.status_at_close, self.locale)
+            text += f" [{self.w['edited_mark'].format(before=before)}]"
+        elif entry.late_report:
+            text += f" [{self.w['late_mark']}]"
+        return text.strip(), shortened
+
+    def bytes(self) -> bytes:
+        buffer = BytesIO()
+        self.document.save(buffer)
+        return buffer.getvalue()
 
 
 def render_docx(
-    digest: Digest, *, zone: ZoneInfo, locale: str = "vi", chart_png: bytes | None = None
+    digest: Digest,
+    *,
+    zone: ZoneInfo,
+    locale: str = "vi",
+    chart_png: bytes | None = None,
+    settings: ReportSettings | None = None,
 ) -> bytes:
-    """The digest as a .docx administrative report (Decree 30/2020/NĐ-CP layout)."""
-    w, h = report_words(locale), words(locale)
-    document = Document()
-    section = document.sections[0]
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    section.top_margin, section.bottom_margin = Mm(20), Mm(20)
-    section.left_margin, section.right_margin = Mm(30), Mm(15)
-    _styles(document)
-
-    office = _heading_block(document, digest, zone, locale)
-    _title(document, digest, locale)
-    when = digest.as_of.astimezone(zone).strftime("%H:%M %d/%m/%Y")
-    _paragraph(
-        document,
-        w["intro"].format(office=office, month=digest.period.label, when=when),
-        indent=True,
-        align=WD_ALIGN_PARAGRAPH.JUSTIFY,
-    )
-
-    # I. Overall counts.
-    _paragraph(document, w["part_1"], bold=True)
-    categories = digest.categories
-    total = len(digest.tasks)
-    widths: tuple[float, ...] = (95, 35, 35)
-    table = _table(document, [w["col_category"], w["col_tasks"], w["col_share"]], widths)
-    for category in CATEGORY_ORDER:
-        count = categories.get(category, 0)
-        share = f"{100 * count / total:.0f}%" if total else "—"
-        _row(table, [category_label(category, locale), str(count), share], widths)
-    _row(table, [w["total"], str(total), "100%" if total else "—"], widths)
-    _paragraph(document, after=0)
-    _paragraph(
-        document,
-        w["silent_line"].format(
-            count=len(digest.silent),
-            total=owing_agency_count(digest),
-            tasks=silent_assignments(digest),
-        ),
-        indent=True,
-    )
-    if chart_png:
-        document.add_picture(BytesIO(chart_png), width=Mm(145))
-        document.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
-
-    # II. Task by task: one table per directive, one row per task.
-    _paragraph(document, w["part_2"], bold=True)
-    widths = (12, 35, 78, 18, 22)
-    for directive in digest.directives:
-        _paragraph(
-            document,
-            w["directive"].format(code=directive.code, subject=directive.subject),
-            bold=True,
-            italic=True,
-            indent=True,
-        )
-        table = _table(
-            document,
-            [
-                w["col_number"],
-                w["col_task"],
-                w["col_agencies"],
-                w["col_deadline"],
-                w["col_overall"],
-            ],
-            widths,
-        )
-        for task in directive.tasks:
-            deadline = [task.deadline.strftime("%d/%m/%Y")] if task.deadline else [w["no_deadline"]]
-            if task.past_deadline:
-                deadline.append(w["passed"])
-            overall = [status_text(task.status, locale), category_label(task.category, locale)]
-            _row(
-                table,
-                [
-                    task.number,
-                    task.title,
-                    _agency_lines(task.entries, zone, locale),
-                    deadline,
-                    overall,
-                ],
-                widths,
-            )
-        _paragraph(document, after=0)
-
-    # III. Difficulties and requests.
-    _paragraph(document, w["part_3"], bold=True)
-    if digest.blockers:
-        widths = (14, 15, 44, 72, 20)
-        table = _table(
-            document,
-            [w["col_no"], w["col_number"], w["col_agency"], w["col_content"], w["col_date"]],
-            widths,
-        )
-        for index, blocker in enumerate(digest.blockers, 1):
-            date_text = (
-                blocker.reported_at.astimezone(zone).strftime("%d/%m/%Y")
-                if blocker.reported_at
-                else ""
-            )
-            content = blocker.note or status_text(blocker.status, locale)
-            _row(table, [str(index), blocker.number, blocker.agency, content, date_text], widths)
-        _paragraph(document, after=0)
-    else:
-        _paragraph(document, h["no_blockers"], indent=True)
-
-    # IV. Agencies that have not reported.
-    _paragraph(document, w["part_4"], bold=True)
-    if digest.silent:
-        widths = (14, 60, 34, 57)
-        table = _table(
-            document,
-            [w["col_no"], w["col_agency"], w["col_task"], w["col_contacts"]],
-            widths,
-        )
-        for index, agency in enumerate(digest.silent, 1):
-            contacts = [
-                f"{c.name}: "
-                + (
-                    h["reachable"]
-                    if c.unreachable_since is None
-                    else h["unreachable"].format(
-                        date=c.unreachable_since.astimezone(zone).strftime("%d/%m/%Y")
-                    )
-                )
-                for c in agency.contacts
-            ] or [h["no_contact"]]
-            numbers = ", ".join(n.split(" ", 1)[1] for n in agency.tasks)
-            _row(table, [str(index), agency.name, numbers, contacts], widths)
-        _paragraph(document, after=0)
-    else:
-        _paragraph(document, h["no_silent"], indent=True)
-
-    # V. Changes since the previous period.
-    if digest.previous is None:
-        _paragraph(document, w["part_5_none"], bold=True)
-        _paragraph(document, h["no_previous"], indent=True)
-    else:
-        _paragraph(document, w["part_5"].format(month=digest.previous.label), bold=True)
-        widths = (95, 35, 35)
-        table = _table(document, [w["col_category"], w["col_before"], w["col_after"]], widths)
-        earlier: Counter[Category] = digest.previous_categories or Counter()
-        for category in CATEGORY_ORDER:
-            _row(
-                table,
-                [
-                    category_label(category, locale),
-                    str(earlier.get(category, 0)),
-                    str(categories.get(category, 0)),
-                ],
-                widths,
-            )
-        _paragraph(document, after=0)
-        if digest.changes:
-            widths = (15, 70, 40, 40)
-            table = _table(
-                document,
-                [w["col_number"], w["col_task"], w["col_before"], w["col_after"]],
-                widths,
-            )
-            for change in digest.changes:
-                before = (
-                    status_text(change.before, locale) if change.before_category else h["new_task"]
-                )
-                now = [
-                    status_text(change.after, locale),
-                    category_label(change.after_category, locale),
-                ]
-                _row(table, [change.number, change.title, before, now], widths)
-        else:
-            _paragraph(document, h["no_changes"], indent=True)
-
-    # VI. Reports edited after the period closed (the edit log of the period).
-    if digest.edits:
-        _paragraph(document, after=0)
-        _paragraph(document, w["part_6"], bold=True)
-        widths = (15, 50, 40, 40, 20)
-        table = _table(
-            document,
-            [w["col_number"], w["col_agency"], w["col_at_close"], w["col_now"], w["col_date"]],
-            widths,
-        )
-        for edit in digest.edits:
-            before = status_text(edit.before, locale) + (
-                f": {edit.before_note}" if edit.before_note else ""
-            )
-            after = status_text(edit.after, locale) + (
-                f": {edit.after_note}" if edit.after_note else ""
-            )
-            when_edited = edit.edited_at.astimezone(zone).strftime("%d/%m/%Y")
-            _row(table, [edit.number, edit.agency, before, after, when_edited], widths)
-
-    _paragraph(document, after=0)
-    _paragraph(document, w["closing"].format(office=office), indent=True)
-    _signature(document, w)
-    buffer = BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
-
-
-def _signature(document: DocumentObject, w: dict[str, str]) -> None:
-    table = document.add_table(rows=1, cols=2)
-    _no_borders(table)
-    _fix_widths(table, (85, 80))
-    left, right = table.rows[0].cells
-    left.width, right.width = Mm(85), Mm(80)
-    heading = left.paragraphs[0]
-    _font(heading.add_run(w["recipients"]), 12, bold=True, italic=True)
-    for line in w["recipient_lines"].split("\n"):
-        _font(left.add_paragraph().add_run(line), 11)
-    signer = right.paragraphs[0]
-    signer.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _font(signer.add_run(w["signer"]), BODY_PT, bold=True)
+    """The digest as the monthly report (Decree 30/2020/NĐ-CP), its annex in landscape."""
+    report = _Report(digest, zone, locale, settings or ReportSettings())
+    kit.portrait(report.document.sections[0])
+    kit.styles(report.document)
+    kit.page_numbers(report.document.sections[0])
+    report.header()
+    report.title()
+    report.overall(chart_png)
+    report.tasks()
+    report.difficulties()
+    report.reporting()
+    report.proposals()
+    report.signature()
+    report.annex()
+    return report.bytes()

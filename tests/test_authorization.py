@@ -24,7 +24,7 @@ from tests.test_chat_flows import button_data
 STRANGER = "chưa được đăng ký"
 HELP_OFFICER = "báo cáo tình hình thực hiện nhiệm vụ của"
 HELP_OFFICE = "theo dõi, đôn đốc, báo cáo"
-NOT_YOURS = "không thuộc đơn vị của bạn"
+NOT_YOURS = "không thuộc đơn vị của đồng chí"
 STALE = "không còn hợp lệ"
 
 
@@ -59,9 +59,9 @@ async def cast(stage: Stage) -> Cast:
         "stranger": stage.server.user(4006, "Lạ"),
     }
     await stage.run_cycle()
-    await people["officer"].wait_for_message(lambda m: "Yêu cầu" in m.get("text", ""))
+    await people["officer"].wait_for_message(lambda m: "Đề nghị báo cáo" in m.get("text", ""))
     other_request = await people["other_officer"].wait_for_message(
-        lambda m: "Yêu cầu" in m.get("text", "")
+        lambda m: "Đề nghị báo cáo" in m.get("text", "")
     )
     with session_scope(stage.engine) as session:
         removed = queries.contact_for_chat(session=session, chat_id=4005)
@@ -89,16 +89,16 @@ COMMANDS: dict[str, dict[str, str]] = {
         "other_officer": HELP_OFFICER,
         "secretariat": HELP_OFFICE,
         "admin": HELP_OFFICE,
-        "removed": "Bạn chưa được đăng ký",
-        "stranger": "Bạn chưa được đăng ký",
+        "removed": "chưa được đăng ký làm cán bộ đầu mối",
+        "stranger": "chưa được đăng ký làm cán bộ đầu mối",
     },
     "/help": {
         "officer": HELP_OFFICER,
         "other_officer": HELP_OFFICER,
         "secretariat": HELP_OFFICE,
         "admin": HELP_OFFICE,
-        "removed": "Bạn chưa được đăng ký",
-        "stranger": "Bạn chưa được đăng ký",
+        "removed": "chưa được đăng ký làm cán bộ đầu mối",
+        "stranger": "chưa được đăng ký làm cán bộ đầu mối",
     },
     "/pending": {
         "officer": "còn 3 nhiệm vụ chưa báo cáo",
@@ -126,10 +126,10 @@ COMMANDS: dict[str, dict[str, str]] = {
     },
     # Every note counts: with several tasks the bot asks which; with one it is that task's note.
     "Đã hoàn thành 100% nhiệm vụ": {
-        "officer": "Nội dung này cho nhiệm vụ nào",
-        "other_officer": "Đã lưu nội dung trả lời cho nhiệm vụ 2.5",
-        "secretariat": "Tôi chưa hiểu",
-        "admin": "Tôi chưa hiểu",
+        "officer": "Nội dung này báo cáo cho nhiệm vụ nào",
+        "other_officer": "Đã ghi nhận nội dung trả lời cho nhiệm vụ 2.5",
+        "secretariat": "chưa được ghi nhận là báo cáo",
+        "admin": "chưa được ghi nhận là báo cáo",
         "removed": STRANGER,
         "stranger": STRANGER,
     },
@@ -138,8 +138,8 @@ COMMANDS: dict[str, dict[str, str]] = {
         "other_officer": HELP_OFFICER,
         "secretariat": HELP_OFFICE,
         "admin": HELP_OFFICE,
-        "removed": "Bạn chưa được đăng ký",
-        "stranger": "Bạn chưa được đăng ký",
+        "removed": "chưa được đăng ký làm cán bộ đầu mối",
+        "stranger": "chưa được đăng ký làm cán bộ đầu mối",
     },
 }
 
@@ -195,9 +195,10 @@ async def test_each_role_gets_exactly_what_it_may_have_from_each_command(
         mark = person.mark()
         reply = await person.send_and_wait(command)
         if command == "/summary" and expected[role] == "08/2021":
-            # The digest ends with the chart; wait for it so it does not spill into the next step.
+            # The digest ends with the spreadsheet; wait for it so it does not spill into the
+            # next step.
             await stage.server.wait_until(
-                lambda mark=mark: any("photo" in m for m in _after(person, mark))  # type: ignore[misc]
+                lambda mark=mark: sum("document" in m for m in _after(person, mark)) == 2  # type: ignore[misc]
             )
         assert expected[role] in reply["text"], f"{role} {command!r}: {reply['text']!r}"
         if (command, role) in STORES_A_REPORT:

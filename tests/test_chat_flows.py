@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 from docx import Document
+from openpyxl import load_workbook
 from sqlmodel import func, select
 
 from bot_api_server import SimUser
@@ -43,7 +44,7 @@ async def request_for(stage: Stage, officer: SimUser) -> dict[str, Any]:
     An officer who joined after the request time has it already (sent on joining).
     """
     await stage.run_cycle()
-    return [m for m in officer.messages() if "Yêu cầu báo cáo" in m.get("text", "")][-1]
+    return [m for m in officer.messages() if "Đề nghị báo cáo" in m.get("text", "")][-1]
 
 
 # --- joining ------------------------------------------------------------------------------------
@@ -106,8 +107,8 @@ async def test_the_request_lists_every_task_of_the_agency_with_a_button_each(sta
 
     request = await request_for(stage, officer)
 
-    assert "Yêu cầu báo cáo tháng 08/2021" in request["text"]
-    assert "trước ngày 20/08/2021" in request["text"]
+    assert "Đề nghị báo cáo tháng 08/2021" in request["text"]
+    assert "chậm nhất trong ngày 20/08/2021" in request["text"]
     labels = [label for label, _ in buttons(request)]
     assert [label.split(" · ")[0] for label in labels] == ["2.1", "2.3", "2.11"]
 
@@ -136,7 +137,7 @@ async def test_a_status_button_then_a_note_are_stored_with_history(stage: Stage)
         "Đã cập nhật kịch bản tăng trưởng quý III, gửi UBND TP ngày 25/8."
     )
 
-    assert "Đã lưu ghi chú" in saved["text"]
+    assert "Đã ghi nhận ghi chú" in saved["text"]
     reports = stored_reports(stage)
     assert [(r.status, r.note) for r in reports] == [
         (Status.IN_PROGRESS, None),
@@ -232,10 +233,24 @@ async def test_summary_shows_every_task_with_the_statuses_given(stage: Stage) ->
         await officer.wait_for_message()
         await officer.send_and_wait(note)
 
+    # /summary gives one short message with a button for the whole text, then the files.
     mark = secretary.mark()
     await secretary.send("/summary 08/2021")
-    await stage.server.wait_until(lambda: any("photo" in m for m in _after(secretary, mark)), 15)
+    await stage.server.wait_until(
+        lambda: sum("document" in m for m in _after(secretary, mark)) == 2, 15
+    )
+    brief, *files = _after(secretary, mark)
+    assert len(files) == 2 and "TỔNG HỢP" in brief["text"] and len(brief["text"]) < 1500
+    assert "Có vướng mắc, đề xuất (1): 2.5" in brief["text"]
+    mark = secretary.mark()
+    await secretary.press(brief, text="Xem toàn văn từng nhiệm vụ")
+    last = "Chưa có kỳ báo cáo trước để so sánh."  # the digest's last line (no July here)
+    await stage.server.wait_until(lambda: last in _joined(secretary, mark), 15)
     digest = _joined(secretary, mark)
+    full_mark = secretary.mark()
+    await secretary.send("/summary full 08/2021")
+    await stage.server.wait_until(lambda: last in _joined(secretary, full_mark), 15)
+    assert _joined(secretary, full_mark) == digest
 
     for number in REFERENCE_TASK_NUMBERS:
         assert f"\n{number} " in digest, f"task {number} missing from the digest"
@@ -246,7 +261,7 @@ async def test_summary_shows_every_task_with_the_statuses_given(stage: Stage) ->
     assert all(len(m["text"]) <= 4096 for m in _after(secretary, mark) if "text" in m)
 
 
-async def test_summary_comes_with_the_word_report_and_the_chart(stage: Stage) -> None:
+async def test_summary_comes_with_the_word_report_and_the_spreadsheet(stage: Stage) -> None:
     secretary = await stage.join(3002, "Quyên", "vp-ubnd", Role.SECRETARIAT)
     market = await stage.join(2022, "Tâm", "cuc-qltt")
     await stage.run_cycle()
@@ -257,24 +272,26 @@ async def test_summary_comes_with_the_word_report_and_the_chart(stage: Stage) ->
 
     mark = secretary.mark()
     await secretary.send("/summary 08/2021")
-    await stage.server.wait_until(lambda: any("photo" in m for m in _after(secretary, mark)), 15)
+    await stage.server.wait_until(
+        lambda: sum("document" in m for m in _after(secretary, mark)) == 2, 15
+    )
 
     received = _after(secretary, mark)
-    (report,) = [m for m in received if "document" in m]
-    (chart,) = [m for m in received if "photo" in m]
+    report, spreadsheet = [m for m in received if "document" in m]
     assert report["document"]["file_name"] == "bao-cao-2021-08.docx"
+    assert spreadsheet["document"]["file_name"] == "bao-cao-2021-08.xlsx"
     assert "Báo cáo tình hình thực hiện nhiệm vụ tháng 08/2021" in report["caption"]
     document = Document(io.BytesIO(secretary.document_bytes(report["document"])))
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in document.tables[0].rows[0].cells[1].text
-    tasks = next(t for t in document.tables if t.rows[0].cells[0].text == "Số")
-    assert [row.cells[0].text for row in tasks.rows[1:]] == REFERENCE_TASK_NUMBERS
-    assert "Đề xuất: bổ sung kinh phí & <b>mẫu</b>" in "\n".join(
-        cell.text for table in document.tables for row in table.rows for cell in row.cells
-    )
-    picture = secretary.document_bytes(chart["photo"][-1])
-    assert picture.startswith(b"\x89PNG")
-    # The chat parts came first, the files after them.
-    assert received.index(report) > max(i for i, m in enumerate(received) if "text" in m)
+    cells = "\n".join(c.text for t in document.tables for r in t.rows for c in r.cells)
+    assert "Đề xuất: bổ sung kinh phí & <b>mẫu</b>" in cells  # in the annex, as text
+    annex = document.tables[-1]
+    numbers = {row.cells[1].text.split(". ", 1)[0] for row in annex.rows[1:]}
+    assert numbers == set(REFERENCE_TASK_NUMBERS)
+    workbook = load_workbook(io.BytesIO(secretary.document_bytes(spreadsheet["document"])))
+    assert workbook.sheetnames == ["Phân công", "Tổng hợp"]
+    # One short message first, the files after it.
+    assert [("text" in m) for m in received] == [True, False, False]
 
 
 def _after(person: SimUser, mark: int) -> list[dict[str, Any]]:
@@ -348,7 +365,7 @@ async def test_a_restart_sends_no_request_twice(stage: Stage) -> None:
 
     assert again.sent == 0
     for officer in officers:
-        requests = [m for m in officer.messages() if "Yêu cầu báo cáo" in m.get("text", "")]
+        requests = [m for m in officer.messages() if "Đề nghị báo cáo" in m.get("text", "")]
         assert len(requests) == 1
     with session_scope(stage.engine) as session:
         rows = session.exec(select(func.count()).select_from(OutboundMessage)).one()

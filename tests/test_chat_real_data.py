@@ -60,7 +60,7 @@ async def press_for_reply(
 
 
 def requests_of(person: SimUser) -> list[dict[str, Any]]:
-    return [m for m in person.messages() if "Yêu cầu báo cáo" in m.get("text", "")]
+    return [m for m in person.messages() if "Đề nghị báo cáo" in m.get("text", "")]
 
 
 def latest_statuses(stage: Stage, agency_code: str) -> dict[int, Status | None]:
@@ -128,7 +128,7 @@ async def test_a_group_upgraded_to_a_supergroup_mid_month_keeps_reporting(stage:
     group = stage.server.create_group("Tổ báo cáo Sở Y tế", [owner, member])
     await owner.send_and_wait(f"/register {stage.invite('so-y-te')}", chat=group)
     await stage.settle()
-    request = next(m for m in group.messages() if "Yêu cầu báo cáo" in m.get("text", ""))
+    request = next(m for m in group.messages() if "Đề nghị báo cáo" in m.get("text", ""))
     first_task = buttons(request)[0][1]
     prompt = await press_for_reply(member, request, first_task, chat=group)
     await press_for_reply(member, prompt, button_data(prompt, "Đang thực hiện"), chat=group)
@@ -166,7 +166,7 @@ async def test_a_send_to_a_group_that_moved_while_the_bot_was_away_follows_it(
     stage.clock.set(clock_before)
     await stage.run_cycle()
 
-    request = await supergroup.wait_for_message(lambda m: "Yêu cầu báo cáo" in m.get("text", ""))
+    request = await supergroup.wait_for_message(lambda m: "Đề nghị báo cáo" in m.get("text", ""))
     assert "Công an thành phố Hà Nội" in request["text"]
     with session_scope(stage.engine) as session:
         assert queries.contact_for_chat(session=session, chat_id=supergroup.id) is not None
@@ -221,7 +221,7 @@ async def test_a_second_note_is_kept_as_a_new_version_of_the_report(stage: Stage
     second = await lan.send_and_wait("Bổ sung: xử phạt 14 cơ sở vi phạm.")
 
     reports = stored_reports(stage)
-    assert "Đã lưu ghi chú" in first["text"] and "Đã lưu ghi chú" in second["text"]
+    assert "Đã ghi nhận ghi chú" in first["text"] and "Đã ghi nhận ghi chú" in second["text"]
     assert [r.note for r in reports][-2:] == [
         "Đã kiểm tra 120 cơ sở kinh doanh.",
         "Bổ sung: xử phạt 14 cơ sở vi phạm.",

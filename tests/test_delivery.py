@@ -36,7 +36,7 @@ def texts(person: object) -> list[str]:
 
 
 def requests_received(person: object) -> int:
-    return sum("Yêu cầu báo cáo" in text for text in texts(person))
+    return sum("Đề nghị báo cáo" in text for text in texts(person))
 
 
 SIX_AGENCIES = ["so-khdt", "so-y-te", "cuc-qltt", "cong-an-tp", "bo-tu-lenh-thu-do", "so-gddt"]
@@ -162,12 +162,12 @@ async def test_a_task_deadline_is_reminded_some_working_days_before_unless_done(
 
     stage.clock.set(hanoi(2021, 8, 25, 9, 0))
     await stage.run_cycle()
-    assert not any("Sắp đến hạn" in t for t in texts(officer))
+    assert not any("Sắp đến thời hạn" in t for t in texts(officer))
     stage.clock.set(hanoi(2021, 8, 26, 9, 0))
     await stage.run_cycle()
 
     reminder = next(
-        m for m in officer.messages() if "Sắp đến hạn nhiệm vụ 2.5" in m.get("text", "")
+        m for m in officer.messages() if "Sắp đến thời hạn nhiệm vụ 2.5" in m.get("text", "")
     )
     assert "31/08/2021" in reminder["text"]
     assert button_data(reminder, "Đã hoàn thành").startswith("status:")

@@ -7,6 +7,8 @@ import json
 import re
 from pathlib import Path
 
+from docx import Document
+from openpyxl import load_workbook
 from rich.console import Console
 
 from dondoc.demo import run_demo
@@ -21,8 +23,8 @@ async def test_the_demo_month_ends_with_a_digest_of_every_task_and_every_status(
 
     await run_demo(out_dir=tmp_path, month="08/2021", seed=2658, console=console)
 
-    text = (tmp_path / "digest-2021-08.txt").read_text(encoding="utf-8")
-    html = (tmp_path / "digest-2021-08.html").read_text(encoding="utf-8")
+    text = (tmp_path / "bao-cao-2021-08.txt").read_text(encoding="utf-8")
+    html = (tmp_path / "bao-cao-2021-08.html").read_text(encoding="utf-8")
     summary = json.loads((tmp_path / "demo-summary.json").read_text(encoding="utf-8"))
     for number in TASK_NUMBERS:
         assert re.search(rf"^{re.escape(number)} \S", text, re.MULTILINE), number
@@ -35,3 +37,19 @@ async def test_the_demo_month_ends_with_a_digest_of_every_task_and_every_status(
     assert 0 < summary["never_answered"] < summary["agencies"] // 5
     assert summary["summary_messages"] == html.count('class="message"')
     assert all(summary["status_counts"][status] > 0 for status in ("done", "behind", "blocked"))
+
+    # The register of a Văn phòng: no "tôi"/"bạn", and the Office asks, it does not require.
+    chat = (tmp_path / "bao-cao-2021-08-chat.txt").read_text(encoding="utf-8")
+    assert "Đề nghị báo cáo tháng 08/2021" in chat and "chậm nhất trong ngày" in chat
+    document = Document(str(tmp_path / "bao-cao-2021-08.docx"))
+    report = "\n".join(
+        [p.text for p in document.paragraphs]
+        + [c.text for t in document.tables for r in t.rows for c in r.cells]
+    )
+    workbook = load_workbook(tmp_path / "bao-cao-2021-08.xlsx")
+    sheets = "\n".join(
+        str(v) for s in workbook.worksheets for r in s.iter_rows(values_only=True) for v in r if v
+    )
+    for name, content in (("chat", chat), ("text", text), ("docx", report), ("xlsx", sheets)):
+        casual = re.findall(r"\b(?:tôi|bạn)\b|yêu cầu báo cáo", content, re.IGNORECASE)
+        assert casual == [], (name, casual)

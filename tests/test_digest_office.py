@@ -104,8 +104,15 @@ def test_agencies_that_owe_any_task_are_listed_as_not_reported(engine: Engine) -
     assert silent["cuc-thong-ke"] == ["2658/UBND-KT 2.1"]
     assigned = {e.agency_code for t in digest.tasks for e in t.entries}
     assert len(silent) == len(assigned) - 1
+    # so-khdt reported 2.1 of its three tasks: it reported in part, it is not "not reported".
+    (khdt,) = [a for a in digest.silent if a.code == "so-khdt"]
+    assert khdt.partial and (khdt.reported, khdt.assigned) == (1, 3)
+    assert khdt in digest.partial and khdt not in digest.unreported
     text = render_text(digest, zone=HANOI)
-    assert f"Đơn vị chưa báo cáo: {len(silent)}/{len(assigned)}" in text
+    none, partial = len(digest.unreported), len(digest.partial)
+    assert none + partial == len(silent) and partial >= 1
+    assert f"Đơn vị chưa báo cáo: {none}/{len(assigned)}; báo cáo chưa đủ: {partial}" in text
+    assert "Sở Kế hoạch và Đầu tư — báo cáo chưa đủ: 1/3 nhiệm vụ, còn thiếu 2.3, 2.11" in text
 
 
 def test_a_contact_that_blocked_the_bot_is_shown_unreachable(engine: Engine) -> None:  # noqa: F811
@@ -291,12 +298,24 @@ def test_every_format_is_written(engine: Engine) -> None:  # noqa: F811
     assert workbook["Phân công"].max_row == assignments + 1
 
 
-def test_the_word_report_has_the_administrative_header_title_and_a_row_per_task(
+def test_the_word_report_is_the_offices_signed_report_with_its_annex(
     engine: Engine,  # noqa: F811
 ) -> None:
-    digest = digest_of(engine, the_scenario(engine))
+    from docx.enum.section import WD_ORIENT
+    from docx.oxml.ns import qn
 
-    document = Document(io.BytesIO(render_file(digest, "docx", zone=HANOI).content))
+    from dondoc.config import ReportSettings
+
+    digest = digest_of(engine, the_scenario(engine))
+    settings = ReportSettings(
+        number="{month}/BC-VP",
+        signer_title=["KT. CHÁNH VĂN PHÒNG", "PHÓ CHÁNH VĂN PHÒNG"],
+        signer_name="Nguyễn Thị Hoa",
+        recipients=["Thường trực UBND Thành phố (để b/c)", "Lưu: VT, TH"],
+    )
+
+    content = render_file(digest, "docx", zone=HANOI, settings=settings).content
+    document = Document(io.BytesIO(content))
 
     header = document.tables[0]
     issuer, motto = (cell.text for cell in header.rows[0].cells)
@@ -305,19 +324,44 @@ def test_the_word_report_has_the_administrative_header_title_and_a_row_per_task(
         "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
         "Độc lập - Tự do - Hạnh phúc",
     ]
+    assert header.rows[1].cells[0].text == "Số: 08/BC-VP"
     assert header.rows[1].cells[1].text == "Hà Nội, ngày 22 tháng 8 năm 2021"
     paragraphs = [p.text for p in document.paragraphs]
     title = paragraphs.index("BÁO CÁO")
     assert paragraphs[title + 1].startswith(
         "Tình hình thực hiện các nhiệm vụ tại Văn bản số 2658/UBND-KT ngày 16/8/2021"
     )
-    tasks = next(t for t in document.tables if t.rows[0].cells[0].text == "Số")
-    assert [row.cells[0].text for row in tasks.rows[1:]] == REFERENCE_TASK_NUMBERS
-    overall = {row.cells[0].text: row.cells[4].text for row in tasks.rows[1:]}
-    assert overall["2.4"] == "Đang thực hiện\nChưa hoàn thành, quá hạn"
-    assert "Nơi nhận:" in document.tables[-1].rows[0].cells[0].text
+    for heading in (
+        "I. KẾT QUẢ CHUNG",
+        "II. TÌNH HÌNH THỰC HIỆN CÁC NHIỆM VỤ",
+        "V. ĐỀ XUẤT, KIẾN NGHỊ",
+    ):
+        assert heading in paragraphs
+    # The page number: a PAGE field centred at the top, not on the first page.
+    body, annex = document.sections[0], document.sections[-1]
+    assert body.different_first_page_header_footer
+    field = "".join(t.text or "" for t in body.header._element.iter(qn("w:instrText")))
+    assert field.strip() == "PAGE"
+    # The signer's block, with the room to sign, and Nơi nhận.
+    signature = next(t for t in document.tables if "Nơi nhận:" in t.rows[0].cells[0].text)
+    left, right = signature.rows[0].cells
+    assert "- Lưu: VT, TH;" in left.text
+    signer = [line for line in right.text.splitlines()]
+    assert signer[:2] == ["KT. CHÁNH VĂN PHÒNG", "PHÓ CHÁNH VĂN PHÒNG"]
+    assert signer[-1] == "Nguyễn Thị Hoa" and signer[2:-1] == ["", "", "", ""]
+    # The annex: a landscape section whose table has every task.
+    assert len(document.sections) == 2
+    assert annex.orientation == WD_ORIENT.LANDSCAPE and annex.page_width > annex.page_height
+    rows = document.tables[-1].rows
+    assert rows[0].cells[1].text == "Nhiệm vụ"
+    numbers = []
+    for row in rows[1:]:
+        first_line = row.cells[1].text.split("\n")[0]
+        number = first_line.split(". ", 1)[0]
+        if not numbers or numbers[-1] != number:
+            numbers.append(number)
+    assert numbers == REFERENCE_TASK_NUMBERS
     assert document.styles["Normal"].font.name == "Times New Roman"
     assert document.styles["Normal"].font.size.pt == 14
-    assert document.styles["Table Text"].font.size.pt == 13
     fonts = {r.font.name for p in document.paragraphs for r in p.runs if r.text.strip()}
     assert fonts == {None}  # every run takes Times New Roman from its style

@@ -18,7 +18,7 @@ from db.models import Contact, Role, Status
 from dondoc.stage import Stage
 from tests.test_chat_flows import button_data, stored_reports
 
-NOT_ADMIN = "chỉ quản trị viên của nhóm"
+NOT_ADMIN = "Chỉ quản trị viên của nhóm"
 
 
 @pytest.fixture
@@ -49,7 +49,7 @@ async def registered_group(stage: Stage, agency_code: str) -> tuple[SimGroup, Si
 async def group_request(stage: Stage, group: SimGroup) -> dict[str, Any]:
     """Run the cycle and return the request the group received."""
     await stage.run_cycle()
-    return [m for m in group.messages() if "Yêu cầu" in m.get("text", "")][-1]
+    return [m for m in group.messages() if "Đề nghị báo cáo" in m.get("text", "")][-1]
 
 
 async def test_a_group_administrator_registers_the_group_for_the_agency(
@@ -58,7 +58,7 @@ async def test_a_group_administrator_registers_the_group_for_the_agency(
     group, admin, _ = await registered_group(private_stage, "so-khdt")
 
     welcome = group.messages()[0]
-    assert "Nhóm Tổ báo cáo đã được Thu đăng ký" in welcome["text"]
+    assert "Nhóm Tổ báo cáo đã được đồng chí Thu đăng ký" in welcome["text"]
     assert "Sở Kế hoạch và Đầu tư" in welcome["text"]
     with session_scope(private_stage.engine) as session:
         contact = queries.contact_for_chat(session=session, chat_id=group.id)
@@ -109,7 +109,7 @@ async def test_register_in_a_private_chat_works_like_start(private_stage: Stage)
 
     welcome = await lan.send_and_wait(f"/register {private_stage.invite('so-y-te')}")
 
-    assert "Chào mừng Lan" in welcome["text"]
+    assert "Kính chào đồng chí Lan" in welcome["text"]
     with session_scope(private_stage.engine) as session:
         contact = queries.contact_for_chat(session=session, chat_id=lan.id)
     assert contact is not None and contact.agency_code == "so-y-te"
@@ -145,7 +145,7 @@ async def test_a_member_answers_the_groups_request_with_a_button_and_a_reply(
         "Đã gửi dự thảo kịch bản tăng trưởng quý III.", reply_to=asks_for_note, chat=group
     )
 
-    assert "Đã lưu ghi chú" in saved["text"]
+    assert "Đã ghi nhận ghi chú" in saved["text"]
     with session_scope(private_stage.engine) as session:
         contact = queries.contact_for_chat(session=session, chat_id=group.id)
         task = queries.assignment_by_id(

@@ -37,7 +37,7 @@ from tests.test_chat_flows import button_data, request_for
 
 T = TypeVar("T")
 TOO_LONG = "tối đa 1000 ký tự"
-NOT_TEXT = "chỉ nhận báo cáo bằng nút bấm và ghi chú dạng văn bản"
+NOT_TEXT = "chỉ ghi nhận báo cáo bằng nút bấm và ghi chú dạng văn bản"
 
 
 def report_count(stage: Stage) -> int:
@@ -62,9 +62,9 @@ async def test_a_status_press_delivered_twice_is_stored_once(stage: Stage) -> No
     officer.redeliver_last()
     after = await officer.send_and_wait("/skip")  # handled after the redelivered update
 
-    assert "Đã lưu báo cáo nhiệm vụ 2.5" in after["text"]
+    assert "Đã ghi nhận báo cáo nhiệm vụ 2.5" in after["text"]
     assert report_count(stage) == 1
-    assert sum("Đã ghi nhận" in m["text"] for m in officer.messages()) == 1
+    assert sum("Đã ghi nhận:" in m["text"] for m in officer.messages()) == 1  # one status saved
 
 
 async def test_a_note_delivered_twice_is_stored_once(stage: Stage) -> None:
@@ -122,7 +122,7 @@ async def test_a_note_over_the_limit_is_refused_with_the_limit_and_one_at_it_is_
     assert TOO_LONG in refused["text"] and "1001" in refused["text"]
     assert report_count(stage) == 1
     kept = await officer.send_and_wait("ố" * 1000)
-    assert "Đã lưu ghi chú" in kept["text"]
+    assert "Đã ghi nhận ghi chú" in kept["text"]
     assert report_count(stage) == 2
 
 
@@ -139,7 +139,7 @@ async def test_media_instead_of_a_note_gets_a_polite_explanation(stage: Stage, k
     assert NOT_TEXT in reply["text"]
     assert report_count(stage) == 1  # the status only; the note is still awaited
     saved = await officer.send_and_wait("Ghi chú bằng chữ.")
-    assert "Đã lưu ghi chú" in saved["text"]
+    assert "Đã ghi nhận ghi chú" in saved["text"]
 
 
 async def test_a_stranger_sending_a_photo_is_refused(stage: Stage) -> None:
@@ -230,7 +230,7 @@ def test_any_note_is_stored_verbatim_or_refused_with_a_clear_message(
     elif not clean_note(note):
         assert NOT_TEXT in text  # nothing but control characters
     else:
-        assert "Đã lưu ghi chú" in text
+        assert "Đã ghi nhận ghi chú" in text
         with session_scope(running.stage.engine) as session:
             newest = select(StatusReport.note).order_by(col(StatusReport.id).desc())
             stored = session.exec(newest).first()
@@ -303,7 +303,13 @@ async def test_the_digest_still_sends_with_hostile_notes_from_every_agency(stage
     mark = secretary.mark()
     await secretary.send("/summary")
     await stage.server.wait_until(
-        lambda: any("photo" in m for m in secretary.messages() if m["message_id"] > mark), 20
+        lambda: sum("document" in m for m in secretary.messages() if m["message_id"] > mark) == 2,
+        20,
+    )
+    await secretary.send("/summary full")
+    last = "Chưa có kỳ báo cáo trước để so sánh."  # the whole text's last line
+    await stage.server.wait_until(
+        lambda: any(last in m.get("text", "") for m in secretary.messages()), 20
     )
     texts = [m.get("text", "") for m in secretary.messages() if m["message_id"] > mark]
     assert not any("đã có lỗi" in t for t in texts)

@@ -43,7 +43,7 @@ async def test_a_month_of_real_jobs_sends_each_message_once_at_its_time(tmp_path
 
         fired = await stage.advance_to(hanoi(2027, 4, 15, 8, 29))
         assert fired.count("cycle:sweep") > 2000  # every 10 minutes since the 1st
-        assert all(not received(p, "Yêu cầu báo cáo") for p in [prompt, late, *command])
+        assert all(not received(p, "Đề nghị báo cáo") for p in [prompt, late, *command])
 
         # 08:30: the request-time trigger and the sweep fire at the same instant.
         fired = await stage.advance_to(hanoi(2027, 4, 15, 8, 30))
@@ -62,7 +62,7 @@ async def test_a_month_of_real_jobs_sends_each_message_once_at_its_time(tmp_path
     plan = period_times("2027-04", stage.config.schedule)
     request_time = hanoi(2027, 4, 15, 8, 30)
     for officer in [prompt, late, *command]:
-        assert received(officer, "Yêu cầu báo cáo tháng 04/2027") == [request_time]
+        assert received(officer, "Đề nghị báo cáo tháng 04/2027") == [request_time]
     # Holiday and weekend skipped: the one nudge falls on Tuesday 20th, the due date.
     assert not is_working_day(hanoi(2027, 4, 16).date(), stage.config.schedule)
     assert [moment.astimezone(HANOI) for moment in plan.nudges] == [hanoi(2027, 4, 20, 8, 30)]

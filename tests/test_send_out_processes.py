@@ -22,7 +22,7 @@ from jobs.plan import plan_owed
 from tests.processes import PINNED_AT, dondoc, write_config
 
 CONTACTS = 400
-AUGUST_REQUEST = "Yêu cầu báo cáo tháng 08/2021"
+AUGUST_REQUEST = "Đề nghị báo cáo tháng 08/2021"
 
 
 def august_requests(server: BotApiServer) -> list[int]:
