@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test run lint venv clean
+.PHONY: demo test run lint venv clean report-pages
 
 $(STAMP): pyproject.toml
 	@echo "==> Setting up $(VENV) (first run only; a minute or two): Python virtual environment"
@@ -26,6 +26,13 @@ test: $(STAMP)
 run: $(STAMP)
 	@test -n "$$TELEGRAM_BOT_TOKEN" || { echo "Set TELEGRAM_BOT_TOKEN (from @BotFather) first." >&2; exit 2; }
 	$(BIN)/dondoc run
+
+# The demo's Word report as the Office prints it: LibreOffice to PDF, the first pages to PNG
+# for the README (needs libreoffice-writer and poppler-utils).
+report-pages: $(STAMP)
+	$(BIN)/dondoc demo --out out
+	cd out && soffice --headless --convert-to pdf bao-cao-2021-08.docx >/dev/null
+	$(BIN)/python -m reports.pages out/bao-cao-2021-08.pdf docs/digest-report-page.png
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

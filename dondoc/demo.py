@@ -47,7 +47,7 @@ from bot_api_server import SimError, SimUser
 from db import queries
 from db.engine import session_scope
 from db.models import Agency, MessageKind, OutboundMessage, Role, Status, StatusReport
-from dondoc.config import Config
+from dondoc.config import Config, ReportSettings
 from dondoc.stage import FakeClock, Stage, local_stage
 from jobs.calendar import add_working_days, parse_month, period_times
 from jobs.cycle import CycleResult
@@ -1014,7 +1014,15 @@ async def run_demo(*, out_dir: Path, month: str, seed: int, console: Console) ->
     started = timer.perf_counter()
     period_month = parse_month(month)
     label = queries.month_label(period_month)
-    config = Config()
+    # The report signed as a deputy chief of office would sign it (a name made up for the demo).
+    config = Config(
+        report=ReportSettings(
+            parent="UBND THÀNH PHỐ HÀ NỘI",
+            place="Hà Nội",
+            signer_title=["KT. CHÁNH VĂN PHÒNG", "PHÓ CHÁNH VĂN PHÒNG"],
+            signer_name="Nguyễn Văn Minh",
+        )
+    )
     timeline = month_timeline(period_month, config)
     rng = random.Random(seed)
     out_dir.mkdir(parents=True, exist_ok=True)

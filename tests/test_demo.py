@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import json
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
+import pytest
 from docx import Document
 from openpyxl import load_workbook
 from rich.console import Console
@@ -16,12 +20,19 @@ from dondoc.demo import run_demo
 TASK_NUMBERS = ["1", *(f"2.{n}" for n in range(1, 12))]
 
 
-async def test_the_demo_month_ends_with_a_digest_of_every_task_and_every_status(
-    tmp_path: Path,
-) -> None:
+@pytest.fixture(scope="module")
+def demo_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One demo month, its files in a folder the tests below read."""
+    out = tmp_path_factory.mktemp("demo")
     console = Console(file=io.StringIO(), width=100)
+    asyncio.run(run_demo(out_dir=out, month="08/2021", seed=2658, console=console))
+    return out
 
-    await run_demo(out_dir=tmp_path, month="08/2021", seed=2658, console=console)
+
+def test_the_demo_month_ends_with_a_digest_of_every_task_and_every_status(
+    demo_out: Path,
+) -> None:
+    tmp_path = demo_out
 
     text = (tmp_path / "bao-cao-2021-08.txt").read_text(encoding="utf-8")
     html = (tmp_path / "bao-cao-2021-08.html").read_text(encoding="utf-8")
@@ -53,3 +64,32 @@ async def test_the_demo_month_ends_with_a_digest_of_every_task_and_every_status(
     for name, content in (("chat", chat), ("text", text), ("docx", report), ("xlsx", sheets)):
         casual = re.findall(r"\b(?:tôi|bạn)\b|yêu cầu báo cáo", content, re.IGNORECASE)
         assert casual == [], (name, casual)
+
+
+@pytest.mark.skipif(
+    shutil.which("soffice") is None,
+    reason="LibreOffice (soffice) not installed: page count not checked",
+)
+def test_the_printed_report_is_a_few_pages_of_body_then_the_annex(
+    demo_out: Path, tmp_path: Path
+) -> None:
+    from reports.pages import page_shapes
+
+    subprocess.run(
+        [
+            "soffice",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(demo_out / "bao-cao-2021-08.docx"),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    shapes = page_shapes(tmp_path / "bao-cao-2021-08.pdf")
+    body = shapes.index("landscape")
+    assert 2 <= body <= 6, shapes  # the report itself: a few portrait pages
+    assert set(shapes[body:]) == {"landscape"}  # then the annex, landscape to the end
