@@ -20,7 +20,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from bot.texts import role_label
+from bot.texts import GLOSSARY, role_label
 from dondoc.sanitize import FORMULA_STARTS, inert_cell
 from jobs.digest import CATEGORY_ORDER, Digest, bucket_label, category_label, status_text
 
@@ -129,7 +129,7 @@ def assignment_records(
                 task.directive_code,
                 task.number,
                 task.title,
-                task.deadline,
+                task.deadline or GLOSSARY.get(locale, GLOSSARY["vi"])["standing"],
                 status_text(task.status, locale),
                 category_label(task.category, locale),
                 entry.agency,
