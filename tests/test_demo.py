@@ -86,8 +86,7 @@ def test_the_printed_report_is_a_few_pages_of_body_then_the_annex(
             str(demo_out / "bao-cao-2021-08.docx"),
         ],
         check=True,
-        capture_output=True,
-        timeout=180,
+        capture_output=True,  # no timeout: its polling sleeps, which libfaketime breaks
     )
     shapes = page_shapes(tmp_path / "bao-cao-2021-08.pdf")
     body = shapes.index("landscape")
