@@ -46,7 +46,8 @@ from db.models import (
 )
 from dondoc.config import ScheduleSettings
 from jobs.calendar import period_times
-from jobs.digest import Digest, build_digest, render_html, render_text
+from jobs.digest import Digest, build_digest
+from jobs.digest_text import render_html, render_text
 from reports import render_file
 
 ZONE = ZoneInfo("Asia/Ho_Chi_Minh")

@@ -38,7 +38,8 @@ from db.engine import session_scope
 from db.models import Role, Status
 from dondoc.sanitize import clean_note
 from jobs.calendar import parse_month
-from jobs.digest import Digest, build_digest, render_brief, render_html
+from jobs.digest import Digest, build_digest
+from jobs.digest_text import render_brief, render_html
 from reports import render_file
 
 log = logging.getLogger(__name__)

@@ -59,10 +59,8 @@ from jobs.digest import (
     UNSET,
     build_digest,
     file_stem,
-    render_brief,
-    render_html,
-    render_text,
 )
+from jobs.digest_text import render_brief, render_html, render_text
 from reports import render_file
 
 SECRETARIAT_AGENCY = "vp-ubnd"

@@ -48,7 +48,8 @@ from db.engine import session_scope
 from db.models import MessageKind, Status
 from db.outbox import Claim, OutboundInfo
 from dondoc.config import Config, DeliverySettings
-from jobs.digest import build_digest, render_html
+from jobs.digest import build_digest
+from jobs.digest_text import render_html
 
 log = logging.getLogger(__name__)
 

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from jobs.digest import Digest, file_stem, render_html, render_text
+from jobs.digest import Digest, file_stem
+from jobs.digest_text import render_html, render_text
 
 if TYPE_CHECKING:
     from dondoc.config import ReportSettings

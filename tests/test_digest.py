@@ -16,7 +16,8 @@ from db.models import Agency, Assignment, Contact, Role, Status, Task
 from dondoc.config import ScheduleSettings
 from dondoc.stage import REFERENCE_FILES
 from jobs.calendar import period_times
-from jobs.digest import Digest, build_digest, render_html, render_text, split_messages
+from jobs.digest import Digest, build_digest
+from jobs.digest_text import render_html, render_text, split_messages
 from jobs.plan import open_period
 from tests.conftest import HANOI, hanoi
 

@@ -20,16 +20,8 @@ from sqlmodel import col, select
 from db import queries
 from db.engine import session_scope
 from db.models import Agency, AssignmentRole, Contact, Status, StatusReport, Task
-from jobs.digest import (
-    AgencyEntry,
-    Category,
-    Digest,
-    build_digest,
-    combined_status,
-    render_html,
-    render_text,
-    task_category,
-)
+from jobs.digest import AgencyEntry, Category, Digest, build_digest, combined_status, task_category
+from jobs.digest_text import render_html, render_text
 from reports import FORMATS, render_file
 from tests.conftest import HANOI, REFERENCE_TASK_NUMBERS, hanoi
 from tests.test_digest import engine, open_month, report  # noqa: F401  (the seeded database fixture)

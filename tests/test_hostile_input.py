@@ -30,7 +30,8 @@ from db.loading import load_data, read_data_file
 from db.models import Contact, Role, Status, StatusReport
 from dondoc.sanitize import clean_note
 from dondoc.stage import REFERENCE_FILES, FakeClock, Stage, local_stage
-from jobs.digest import build_digest, render_html
+from jobs.digest import build_digest
+from jobs.digest_text import render_html
 from reports import render_file
 from tests.conftest import HANOI, hanoi
 from tests.test_chat_flows import button_data, request_for
