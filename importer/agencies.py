@@ -42,7 +42,9 @@ _LEAD = re.compile(
 _JOINS = re.compile(r"\s*,\s*(?P<names>[^,;:]+?(?:,[^,;:]+?)*?)\s+phối hợp\b(?!\s+(?:với|chặt))")
 _COORDINATE = re.compile(r"\bphối hợp(?:\s+chặt chẽ)?(?:\s+với)?\s+")
 _INTRO = re.compile(
-    r"^(?:Về|Trong|Đối với|Để|Căn cứ|Trên cơ sở|Theo(?! dõi)|Thực hiện|Trường hợp|Khi|Nếu)\b"
+    r"^(?:Về|Trong|Đối với|Để|Căn cứ|Trên cơ sở|Theo(?! dõi)|Trường hợp|Khi|Nếu|"
+    r"Thực hiện(?= (?:Nghị quyết|Chỉ thị|Kế hoạch|Quyết định|Công văn|Thông báo|Công điện|ý kiến|"
+    r"chỉ đạo|Luật|Nghị định)))\b"
     r"[^,]*,\s*",
     re.IGNORECASE,
 )
