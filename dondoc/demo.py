@@ -1242,7 +1242,12 @@ async def ask_summary(
     total = 3 + len(expected)  # the brief, the Word report, the spreadsheet; then the parts
     with progress_bar(console, "Văn phòng gửi /summary, nhận tổng hợp", total) as step:
         await secretariat.send(f"/summary {queries.month_label(period_month)}")
-        first = await secretariat.wait_for_message(timeout=WAIT_SECONDS)
+        # The brief is the message with the "whole text" button (a scheduled message to the
+        # secretariat may arrive in between).
+        first = await secretariat.wait_for_message(
+            lambda message: "summary-full:" in str(message.get("reply_markup", "")),
+            timeout=WAIT_SECONDS,
+        )
         step()
         last = first
         for _ in ("docx", "xlsx"):
@@ -1256,7 +1261,9 @@ async def ask_summary(
         await secretariat.press(first, text=say("summary.full_button", locale))
         for _ in range(len(expected)):
             after = received[-1] if received else last
-            received.append(await secretariat.wait_for_message(after=after, timeout=WAIT_SECONDS))
+            received.append(
+                await secretariat.wait_for_message(_has_text, after=after, timeout=WAIT_SECONDS)
+            )
             step()
     shown = TelegramMessage.de_json(first, None).text_html
     if shown.strip() != brief.strip():
@@ -1266,6 +1273,10 @@ async def ask_summary(
     if [part.strip() for part in parts] != [part.strip() for part in expected]:
         tally.problems.append("/summary: the full text in the chat differs from the digest's HTML")
     return [shown, *parts]
+
+
+def _has_text(message: Message) -> bool:
+    return "text" in message
 
 
 def _carries(kind: str) -> Callable[[Message], bool]:
