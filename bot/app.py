@@ -126,7 +126,6 @@ def build_application(
     # Reporting: what is owed, buttons, notes, replies to requests.
     application.add_handler(CommandHandler("pending", handlers.pending))
     application.add_handler(CommandHandler("skip", handlers.skip))
-    application.add_handler(CallbackQueryHandler(handlers.summary_full, pattern=r"^summary-full:"))
     application.add_handler(CallbackQueryHandler(handlers.button))
     application.add_handler(
         MessageHandler(

@@ -251,6 +251,24 @@ def parse_callback(data: str | None) -> CallbackChoice | None:
     return None
 
 
+SUMMARY_FULL = "summary-full"
+
+
+def summary_keyboard(month: str, directive_code: str | None, locale: str) -> InlineKeyboardMarkup:
+    """The brief's one button: the digest's whole text for the month (and directive)."""
+    data = f"{SUMMARY_FULL}:{month}:{directive_code or ''}"[:64]  # Telegram's 64-byte limit
+    button = InlineKeyboardButton(say("summary.full_button", locale), callback_data=data)
+    return InlineKeyboardMarkup([[button]])
+
+
+def parse_summary_callback(data: str | None) -> tuple[str, str | None] | None:
+    """(month, directive code or None) from the brief's button, or None for any other data."""
+    parts = (data or "").split(":", 2)
+    if len(parts) != 3 or parts[0] != SUMMARY_FULL or not re.fullmatch(r"\d{4}-\d{2}", parts[1]):
+        return None
+    return parts[1], parts[2] or None
+
+
 def _row_id(text: str) -> int:
     """A database id: decimal digits only, within SQLite's integer range."""
     if not text.isascii() or not text.isdigit() or len(text) > 18:

@@ -11,15 +11,7 @@ import contextlib
 import logging
 from html import escape
 
-from telegram import (
-    Chat,
-    ForceReply,
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
-    Message,
-    Update,
-    User,
-)
+from telegram import Chat, ForceReply, Message, Update, User
 from telegram.constants import ChatMemberStatus, ChatType, ParseMode
 from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop
@@ -27,8 +19,10 @@ from telegram.ext import ApplicationHandlerStop
 from bot.compose import (
     Outgoing,
     parse_callback,
+    parse_summary_callback,
     pending_messages,
     status_keyboard,
+    summary_keyboard,
     task_messages,
 )
 from bot.context import DondocContext
@@ -310,7 +304,7 @@ async def summary(update: Update, context: DondocContext) -> None:
     One short message (the counts, the late and the blocked) with a button for the whole text,
     then the Word report and the spreadsheet; `/summary full` gives the whole text at once.
     """
-    if not await _secretariat(update, context, "/summary"):
+    if await _secretariat_only(update, context) is None:
         return
     locale = context.locale
     month, directive_code, full = None, None, False
@@ -338,16 +332,7 @@ async def summary(update: Update, context: DondocContext) -> None:
         for part in render_html(digest, zone=zone, locale=locale):
             await _reply(update, part)
         return
-    keyboard = InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(
-                    say("summary.full_button", locale),
-                    callback_data=f"summary-full:{digest.period.month}:{directive_code or ''}"[:64],
-                )
-            ]
-        ]
-    )
+    keyboard = summary_keyboard(digest.period.month, directive_code, locale)
     message = update.effective_message
     if message is not None:
         await message.reply_text(
@@ -358,43 +343,22 @@ async def summary(update: Update, context: DondocContext) -> None:
     await _send_digest_files(update, digest, context)
 
 
-async def summary_full(update: Update, context: DondocContext) -> None:
-    """The "whole text" button under the brief: every task in full, as `/summary full`."""
+async def _summary_full(
+    update: Update, context: DondocContext, month: str, directive_code: str | None
+) -> None:
+    """The brief's "whole text" button: every task in full, as `/summary full`."""
     query = update.callback_query
-    if query is None:
-        return
-    if not (query.data or "").startswith("summary-full:"):
-        # PTB hands a press without data to every pattern handler: it is the task buttons'.
-        await button(update, context)
-        return
-    if not await _secretariat(update, context, "the full digest"):
+    assert query is not None
+    if await _secretariat_only(update, context) is None:
         await query.answer(say("callback.refused", context.locale))
         return
-    _, month, code = (query.data or "::").split(":", 2)
     await query.answer()
-    digest = _digest_for(context, month or None, code or None)
+    digest = _digest_for(context, month, directive_code)
     if digest is None:
         return
     zone, locale = context.config.schedule.zone, context.locale
     for part in render_html(digest, zone=zone, locale=locale):
         await _reply(update, part)
-
-
-async def _secretariat(update: Update, context: DondocContext, what: str) -> bool:
-    """Whether the sender is the secretariat (or an admin); others are told why not."""
-    contact = _contact(update, context)
-    if contact is None:
-        await _refuse_stranger(update, context)
-        return False
-    if contact.role not in SECRETARIAT_ROLES:
-        log.info("refused %s to %s of %s", what, contact.role, contact.agency_code)
-        role = role_label(contact.role, context.locale)
-        await _reply(
-            update,
-            say("refusal.secretariat_only", context.locale, role=role, agency=contact.agency_name),
-        )
-        return False
-    return True
 
 
 def _digest_for(
@@ -445,9 +409,13 @@ async def _send_digest_files(update: Update, digest: Digest, context: DondocCont
 
 
 async def button(update: Update, context: DondocContext) -> None:
-    """A task button shows the status buttons; a status button records the status."""
+    """A task button shows the status buttons; a status button records the status; the
+    brief's button sends the digest's whole text."""
     query = update.callback_query
     if query is None:
+        return
+    if (wanted := parse_summary_callback(query.data)) is not None:
+        await _summary_full(update, context, *wanted)
         return
     contact = _contact(update, context)
     if contact is None:

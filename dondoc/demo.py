@@ -1245,7 +1245,7 @@ async def ask_summary(
         # The brief is the message with the "whole text" button (a scheduled message to the
         # secretariat may arrive in between).
         first = await secretariat.wait_for_message(
-            lambda message: "summary-full:" in str(message.get("reply_markup", "")),
+            lambda message: _has_text(message) and "reply_markup" in message,
             timeout=WAIT_SECONDS,
         )
         step()

@@ -108,7 +108,6 @@ def _match(
                     hits.append(index)
             if hits:
                 return min(hits, key=lambda i: _distance(number, _number(found[i].number)))
-    number = _number(str(task.get("number", "")))
     for index, candidate in enumerate(found):
         if index not in used and number and _number(candidate.number) == number:
             return index

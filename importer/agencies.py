@@ -286,3 +286,20 @@ def labelled_assignees(lead: list[str], coordinating: list[str], registry: Regis
         names = read_names(plain_names(value, registry).rstrip(" .;"), registry)
         assignees.merge(Assignees(coordinating=names.found, coordinating_open=names.open_set))
     return assignees.settle()
+
+
+TITLE_CHARS = 100
+
+
+def short_title(text: str) -> str:
+    """A text's first clause, cut at a word within TITLE_CHARS."""
+    first = re.split(r"[;.]\s", text)[0]
+    if len(first) <= TITLE_CHARS:
+        return first
+    return first[:TITLE_CHARS].rsplit(" ", 1)[0] + " …"
+
+
+def task_title(paragraph: str, registry: Registry) -> str:
+    """A task's title: its first duty without the names that open it, capitalised."""
+    duty = short_title(duty_of(paragraph, registry) or paragraph)
+    return duty[:1].upper() + duty[1:]

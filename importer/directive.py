@@ -29,11 +29,12 @@ from importer.agencies import (
     ASSIGNING,
     OPENING,
     Assignees,
-    duty_of,
     find_assignees,
     labelled_assignees,
     leading_names,
     sentences,
+    short_title,
+    task_title,
     unique,
 )
 from importer.deadlines import find_cadence, find_deadline
@@ -340,7 +341,7 @@ def _field_task(
     when = "\n".join(values.get("time", []))
     return ImportedTask(
         number=_full_number(roman, number, item),
-        title=_title(task_text.split("\n")[0], registry),
+        title=task_title(task_text.split("\n")[0], registry),
         text="\n".join(p for p in text_of(item) if p),
         assignees=assignees,
         deadline=find_deadline(when, issued) if when else find_deadline(task_text, issued),
@@ -397,7 +398,7 @@ def _task(
     total.settle()
     review = _inherit(total, inherited)
     text = "\n".join(paras)
-    title = heading or _title(paras[0] if paras else "", registry)
+    title = heading or task_title(paras[0] if paras else "", registry)
     task = ImportedTask(
         number=_full_number(roman, number, item),
         title=title,
@@ -446,14 +447,6 @@ def _review(task: ImportedTask) -> None:
 def _full_number(roman: str, number: str, item: Item) -> str:
     """The task's number with its Roman part ("II.1.a") where it sits in one."""
     return f"{roman}.{number}" if roman and item.kind != "roman" else number
-
-
-def _title(paragraph: str, registry: Registry) -> str:
-    duty = duty_of(paragraph, registry) or paragraph
-    duty = re.split(r"[;.]\s", duty)[0]
-    if len(duty) > 100:
-        duty = duty[:100].rsplit(" ", 1)[0] + " …"
-    return duty[:1].upper() + duty[1:]
 
 
 def _number_uniquely(tasks: list[ImportedTask]) -> None:
@@ -531,18 +524,13 @@ def _task_data(task: ImportedTask) -> dict[str, Any]:
             {
                 "number": task.number,
                 "part": index,
-                "title": _part_title(part.text),
+                "title": short_title(part.text),
                 "text": part.text,
                 **_roles(part.assignees),
             }
             for index, part in enumerate(task.parts, start=1)
         ]
     return data
-
-
-def _part_title(text: str) -> str:
-    first = re.split(r"[;.]\s", text)[0]
-    return first if len(first) <= 100 else first[:100].rsplit(" ", 1)[0] + " …"
 
 
 def _roles(assignees: Assignees) -> dict[str, Any]:

@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from importer.agencies import duty_of, labelled_assignees
+from importer.agencies import labelled_assignees, task_title
 from importer.deadlines import deadline_in_cell
 from importer.model import ImportedTask
 from importer.names import Registry, fold
@@ -50,7 +50,6 @@ class TableRow:
     time: str = ""
     product: str = ""
     group: str = ""
-    group_title: str = ""
     group_lead: str = ""
 
 
@@ -186,7 +185,7 @@ def _cell(cells: list[str], columns: dict[str, int], kind: str) -> str:
 
 def _rows(block: list[list[str]], columns: dict[str, int]) -> list[TableRow]:
     rows: list[TableRow] = []
-    group, group_title, group_lead = "", "", ""
+    group, group_lead = "", ""
     counter = 0
     for cells in block:
         if not any(cells):
@@ -195,9 +194,8 @@ def _rows(block: list[list[str]], columns: dict[str, int]) -> list[TableRow]:
         task = _cell(cells, columns, "task")
         lead = _cell(cells, columns, "lead")
         if _GROUP.match(number) or (not number and "number" in columns and _all_one(cells)):
-            # A group row: its title heads the rows below, and a lead it names is theirs.
+            # A group row heads the rows below: its label numbers them, a lead it names is theirs.
             group = number.rstrip(".") if number else group
-            group_title = task or next((c for c in cells if c), "")
             group_lead = lead if lead and lead != task else ""
             continue
         if not number and "number" in columns and rows:
@@ -214,7 +212,6 @@ def _rows(block: list[list[str]], columns: dict[str, int]) -> list[TableRow]:
                 time=_cell(cells, columns, "time"),
                 product=_cell(cells, columns, "product"),
                 group=group,
-                group_title=group_title,
                 group_lead=group_lead,
             )
         )
@@ -263,14 +260,10 @@ def table_tasks(table: TaskTable, registry: Registry, issued: date) -> list[Impo
         text = row.task.strip()
         if row.product.strip():
             text += f"\nSản phẩm: {' '.join(row.product.split())}"
-        first = text.split("\n")[0]
-        title = duty_of(first, registry) or first
-        if len(title) > 100:
-            title = title[:100].rsplit(" ", 1)[0] + " …"
         tasks.append(
             ImportedTask(
                 number=row.number,
-                title=title[:1].upper() + title[1:],
+                title=task_title(text.split("\n")[0], registry),
                 text=text,
                 assignees=assignees,
                 deadline=deadline_in_cell(row.time, issued),

@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
-from bot.texts import STATUS_ICONS, status_label
+from bot.texts import GLOSSARY, STATUS_ICONS, status_label
 from db.models import (
     Agency,
     Assignment,
@@ -691,7 +691,7 @@ HEADINGS: dict[str, dict[str, str]] = {
         "counts": "Số lượt giao nhiệm vụ theo tình trạng báo cáo ({total}):",
         "directive": "Văn bản {code}",
         "deadline": "hạn {date}",
-        "no_deadline": "thường xuyên",
+        "no_deadline": GLOSSARY["vi"]["standing"].lower(),
         "overdue": "QUÁ HẠN",
         "combined": "Tình trạng chung",
         "unreported": "Chưa báo cáo ({count})",
@@ -734,7 +734,7 @@ HEADINGS: dict[str, dict[str, str]] = {
         "counts": "Assignments by reported status ({total}):",
         "directive": "Directive {code}",
         "deadline": "due {date}",
-        "no_deadline": "standing task",
+        "no_deadline": GLOSSARY["en"]["standing"].lower(),
         "overdue": "OVERDUE",
         "combined": "Overall",
         "unreported": "Not reported ({count})",
@@ -807,6 +807,11 @@ def silent_assignments(digest: Digest) -> int:
 def owing_agency_count(digest: Digest) -> int:
     """Distinct agencies with at least one assignment in the digest."""
     return len({e.agency_code for t in digest.tasks for e in t.entries})
+
+
+def fully_reported_count(digest: Digest) -> int:
+    """Agencies that have reported every one of their tasks."""
+    return owing_agency_count(digest) - len(digest.silent)
 
 
 def file_stem(digest: Digest) -> str:

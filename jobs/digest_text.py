@@ -26,6 +26,7 @@ from jobs.digest import (
     TaskDigest,
     bucket_label,
     category_label,
+    fully_reported_count,
     owing_agency_count,
     short_note,
     silent_assignments,
@@ -293,7 +294,7 @@ def render_brief(digest: Digest, *, zone: ZoneInfo, locale: str = "vi") -> str:
         "⏳ "
         + escape(
             h["brief_agencies"].format(
-                full=total - len(digest.silent),
+                full=fully_reported_count(digest),
                 total=total,
                 partial=len(digest.partial),
                 none=len(digest.unreported),

@@ -125,7 +125,7 @@ def render_summary_chart(digest: Digest, *, locale: str = "vi") -> bytes:
         axes.text(0, 0, str(total), ha="center", va="center", fontsize=16, fontweight="bold")
         axes.set_aspect("equal")
         figure.legend(
-            [_patch(CATEGORY_COLOURS[c]) for c in CATEGORY_ORDER],
+            [Patch(facecolor=CATEGORY_COLOURS[c]) for c in CATEGORY_ORDER],
             [f"{category_label(c, locale)}: {counts.get(c, 0)}" for c in CATEGORY_ORDER],
             loc="lower center",
             fontsize=9,
@@ -137,10 +137,6 @@ def render_summary_chart(digest: Digest, *, locale: str = "vi") -> bytes:
         buffer = BytesIO()
         figure.savefig(buffer, format="png")
         return buffer.getvalue()
-
-
-def _patch(colour: str) -> Patch:
-    return Patch(facecolor=colour)
 
 
 def _bars(digest: Digest, locale: str) -> bytes:

@@ -60,24 +60,22 @@ def page_numbers(section: Section) -> None:
     paragraph = section.header.paragraphs[0]
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     run = paragraph.add_run()
-    for kind, text in (("begin", None), (None, " PAGE "), ("separate", None), (None, "2")):
-        if kind is not None:
-            element = OxmlElement("w:fldChar")
-            element.set(qn("w:fldCharType"), kind)
-            run._r.append(element)
-        elif text == " PAGE ":
-            instruction = OxmlElement("w:instrText")
-            instruction.set(qn("xml:space"), "preserve")
-            instruction.text = text
-            run._r.append(instruction)
-        else:
-            shown = OxmlElement("w:t")
-            shown.text = text
-            run._r.append(shown)
-    end = OxmlElement("w:fldChar")
-    end.set(qn("w:fldCharType"), "end")
-    run._r.append(end)
     run.font.size = Pt(HEADER_PT)
+    # A PAGE field: begin, the instruction, separate, the value shown until it updates, end.
+    for tag, value in (
+        ("w:fldChar", "begin"),
+        ("w:instrText", " PAGE "),
+        ("w:fldChar", "separate"),
+        ("w:t", "2"),
+        ("w:fldChar", "end"),
+    ):
+        element = OxmlElement(tag)
+        if tag == "w:fldChar":
+            element.set(qn("w:fldCharType"), value)
+        else:
+            element.set(qn("xml:space"), "preserve")
+            element.text = value
+        run._r.append(element)
 
 
 def styles(document: DocumentObject) -> None:

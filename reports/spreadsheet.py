@@ -22,7 +22,15 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from bot.texts import GLOSSARY, role_label
 from dondoc.sanitize import FORMULA_STARTS, inert_cell
-from jobs.digest import CATEGORY_ORDER, Digest, bucket_label, category_label, status_text
+from jobs.digest import (
+    CATEGORY_ORDER,
+    Digest,
+    bucket_label,
+    category_label,
+    fully_reported_count,
+    owing_agency_count,
+    status_text,
+)
 
 SHEET_WORDS: dict[str, dict[str, str]] = {
     "vi": {
@@ -211,11 +219,10 @@ def render_xlsx(digest: Digest, *, zone: ZoneInfo, locale: str = "vi") -> bytes:
     counts.append([])
     counts.append([w["agencies"], w["agency_count"]])
     heading_rows.append(counts.max_row)
-    total = len({e.agency_code for t in digest.tasks for e in t.entries})
-    counts.append([w["full"], total - len(digest.silent)])
+    counts.append([w["full"], fully_reported_count(digest)])
     counts.append([w["partial"], len(digest.partial)])
     counts.append([w["none"], len(digest.unreported)])
-    counts.append([w["total"], total])
+    counts.append([w["total"], owing_agency_count(digest)])
     for row in heading_rows:
         for cell in counts[row]:
             cell.font = Font(bold=True)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from datetime import datetime
 from io import BytesIO
 from zoneinfo import ZoneInfo
@@ -27,8 +28,9 @@ from zoneinfo import ZoneInfo
 from docx import Document
 from docx.document import Document as DocumentObject
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Mm
+from docx.shared import Mm, Pt
 
+from bot.texts import GLOSSARY
 from db.models import AssignmentRole, Status
 from dondoc.config import ReportSettings
 from jobs.digest import (
@@ -40,6 +42,7 @@ from jobs.digest import (
     TaskDigest,
     bucket_label,
     category_label,
+    fully_reported_count,
     owing_agency_count,
     short_note,
     status_text,
@@ -85,7 +88,7 @@ REPORT_WORDS: dict[str, dict[str, str]] = {
         "done_late": " (hoàn thành sau thời hạn {deadline})",
         "no_report": " — chưa có báo cáo",
         "deadline": "thời hạn {date}",
-        "standing": "thường xuyên",
+        "standing": GLOSSARY["vi"]["standing"].lower(),
         "past": "quá hạn từ {date}",
         "none": "Không có.",
         "more": "- … và {count} nhiệm vụ khác (chi tiết tại Phụ lục).",
@@ -151,7 +154,7 @@ REPORT_WORDS: dict[str, dict[str, str]] = {
         "done_late": " (completed after its deadline {deadline})",
         "no_report": " — not reported",
         "deadline": "deadline {date}",
-        "standing": "standing task",
+        "standing": GLOSSARY["en"]["standing"].lower(),
         "past": "overdue since {date}",
         "none": "None.",
         "more": "- … and {count} more task(s) (see the annex).",
@@ -314,7 +317,7 @@ class _Report:
         total = owing_agency_count(digest)
         lines.append(
             w["reporting"].format(
-                full=total - len(digest.silent),
+                full=fully_reported_count(digest),
                 total=total,
                 partial=len(digest.partial),
                 none=len(digest.unreported),
@@ -329,7 +332,7 @@ class _Report:
                 target = text_cell.paragraphs[0] if first else text_cell.add_paragraph()
                 first = False
                 kit.font(target.add_run(line), 13)
-                target.paragraph_format.space_after = kit.Pt(3)
+                target.paragraph_format.space_after = Pt(3)
                 target.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
             picture = chart_cell.paragraphs[0]
             picture.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -377,26 +380,32 @@ class _Report:
         if digest.edits:
             kit.paragraph(self.document, w["edited"].format(count=len(digest.edits)), indent=True)
 
-    def _list(self, heading: str, tasks: list[TaskDigest], line: object) -> None:
+    def _list(
+        self, heading: str, tasks: list[TaskDigest], line: Callable[[TaskDigest], str]
+    ) -> None:
         kit.paragraph(self.document, heading.format(count=len(tasks)), bold=True, after=2)
         if not tasks:
             kit.paragraph(self.document, self.w["none"], indent=True, after=2)
             return
-        for task in tasks[:LIST_LIMIT]:
-            text = line(task)  # type: ignore[operator]
+        self._capped([line(task) for task in tasks], "more")
+
+    def _capped(self, lines: list[str], more: str) -> None:
+        """A list's lines, the first LIST_LIMIT of them, then "… and N more (see the annex)"."""
+        for text in lines[:LIST_LIMIT]:
             kit.paragraph(self.document, text, indent=True, after=2, justify=True)
-        if len(tasks) > LIST_LIMIT:
-            more = self.w["more"].format(count=len(tasks) - LIST_LIMIT)
-            kit.paragraph(self.document, more, indent=True, after=2)
+        if len(lines) > LIST_LIMIT:
+            rest = self.w[more].format(count=len(lines) - LIST_LIMIT)
+            kit.paragraph(self.document, rest, indent=True, after=2)
+
+    def _named(self, names: list[str]) -> str:
+        """A few agencies by name; a long list as its first two and how many more."""
+        if len(names) <= LEADS_NAMED:
+            return ", ".join(names)
+        return self.w["and_more"].format(names=", ".join(names[:2]), count=len(names) - 2)
 
     def _leads(self, task: TaskDigest) -> str:
-        """The lead agencies; a long list as its first two and how many more."""
-        leads = [e.agency for e in task.entries if e.role is AssignmentRole.LEAD] or [
-            e.agency for e in task.entries
-        ]
-        if len(leads) <= LEADS_NAMED:
-            return ", ".join(leads)
-        return self.w["and_more"].format(names=", ".join(leads[:2]), count=len(leads) - 2)
+        leads = [e for e in task.entries if e.role is AssignmentRole.LEAD] or task.entries
+        return self._named([e.agency for e in leads])
 
     def _start(self, task: TaskDigest) -> str:
         return self.w["task_line"].format(
@@ -449,22 +458,17 @@ class _Report:
         by_task: dict[tuple[str, str], list[Blocker]] = {}
         for blocker in digest.blockers:
             by_task.setdefault((blocker.directive_code, blocker.number), []).append(blocker)
-        for (_, number), raised in list(by_task.items())[:LIST_LIMIT]:
-            names = [b.agency for b in raised]
-            who = (
-                ", ".join(names)
-                if len(names) <= LEADS_NAMED
-                else w["and_more"].format(names=", ".join(names[:2]), count=len(names) - 2)
-            )
+        lines = []
+        for (_, number), raised in by_task.items():
             first = next((b.note for b in raised if b.note), None)
             note = first or status_text(raised[0].status, self.locale)
-            text = w["blocker_line"].format(
-                agency=who, number=number, note=short_note(note, NOTE_IN_BODY)
+            who = self._named([b.agency for b in raised])
+            lines.append(
+                w["blocker_line"].format(
+                    agency=who, number=number, note=short_note(note, NOTE_IN_BODY)
+                )
             )
-            kit.paragraph(self.document, text, indent=True, after=2, justify=True)
-        if len(by_task) > LIST_LIMIT:
-            more = w["more_items"].format(count=len(by_task) - LIST_LIMIT)
-            kit.paragraph(self.document, more, indent=True, after=2)
+        self._capped(lines, "more_items")
 
     def reporting(self) -> None:
         w, digest = self.w, self.digest
@@ -508,16 +512,16 @@ class _Report:
         for line in settings.recipients:
             item = left.add_paragraph()
             kit.font(item.add_run(f"- {line};"), 11)
-            item.paragraph_format.space_after = kit.Pt(0)
+            item.paragraph_format.space_after = Pt(0)
         first = True
         for line in settings.signer_title:
             title = right.paragraphs[0] if first else right.add_paragraph()
             first = False
             title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-            title.paragraph_format.space_after = kit.Pt(0)
+            title.paragraph_format.space_after = Pt(0)
             kit.font(title.add_run(line), kit.BODY_PT, bold=True)
         for _ in range(4):  # room to sign and stamp
-            right.add_paragraph().paragraph_format.space_after = kit.Pt(6)
+            right.add_paragraph().paragraph_format.space_after = Pt(6)
         name = right.add_paragraph()
         name.alignment = WD_ALIGN_PARAGRAPH.CENTER
         kit.font(name.add_run(settings.signer_name), kit.BODY_PT, bold=True)

@@ -6,6 +6,7 @@ accuracy is measured on the real documents in tests/directives/real/).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -132,7 +133,7 @@ def test_a_row_with_sub_rows_is_their_heading_and_lends_them_its_lead(registry: 
     ]
 
 
-def test_a_table_that_lists_no_tasks_is_left_to_the_text(registry: Registry) -> None:
+def test_a_table_that_lists_no_tasks_is_left_to_the_text() -> None:
     lines = clean_text(
         "| STT | Chỉ tiêu | Kế hoạch năm 2026 |\n|---|---|---|\n| 1 | Tỷ lệ thu gom | 98% |"
     )
@@ -193,23 +194,29 @@ def imported(path: Path, registry: Registry) -> dict:
     return to_data(import_text(read_directive(path), registry, source=str(path)))
 
 
-def test_a_word_table_imports_like_its_markdown_form(tmp_path: Path, registry: Registry) -> None:
+@pytest.mark.parametrize(
+    ("suffix", "write"),
+    [
+        ("docx", write_docx),
+        pytest.param(
+            "pdf",
+            write_pdf,
+            marks=pytest.mark.skipif(
+                not FONT.exists(), reason="DejaVu font not installed (fonts-dejavu-core)"
+            ),
+        ),
+    ],
+)
+def test_a_word_or_pdf_table_imports_like_its_markdown_form(
+    suffix: str, write: Callable[[Path], None], tmp_path: Path, registry: Registry
+) -> None:
     markdown = tmp_path / "plan.md"
     markdown.write_text(HEAD + "\n" + markdown_table(HEADER, ROWS) + "\n", encoding="utf-8")
-    target = tmp_path / "plan.docx"
-    write_docx(target)
-    assert imported(target, registry)["task"] == imported(markdown, registry)["task"]
-    assert [t["number"] for t in imported(target, registry)["task"]] == [e[0] for e in EXPECTED]
-
-
-@pytest.mark.skipif(not FONT.exists(), reason="DejaVu font not installed (fonts-dejavu-core)")
-def test_a_pdf_table_imports_like_its_markdown_form(tmp_path: Path, registry: Registry) -> None:
-    markdown = tmp_path / "plan.md"
-    markdown.write_text(HEAD + "\n" + markdown_table(HEADER, ROWS) + "\n", encoding="utf-8")
-    target = tmp_path / "plan.pdf"
-    write_pdf(target)
-    assert imported(target, registry)["task"] == imported(markdown, registry)["task"]
-    assert [t["number"] for t in imported(target, registry)["task"]] == [e[0] for e in EXPECTED]
+    target = tmp_path / f"plan.{suffix}"
+    write(target)
+    tasks = imported(target, registry)["task"]
+    assert tasks == imported(markdown, registry)["task"]
+    assert [t["number"] for t in tasks] == [e[0] for e in EXPECTED]
 
 
 def test_the_offices_spreadsheet_imports_into_the_same_toml(tmp_path: Path) -> None:
