@@ -34,7 +34,6 @@ from dondoc.sanitize import clean_note
 from jobs.calendar import parse_month
 from jobs.digest import Digest, build_digest
 from jobs.digest_text import render_brief, render_html
-from reports import render_file
 
 log = logging.getLogger(__name__)
 
@@ -384,6 +383,8 @@ def _digest_for(
 
 async def _send_digest_files(update: Update, digest: Digest, context: DondocContext) -> None:
     """The Word report and the spreadsheet, drawn off the event loop, sent after the brief."""
+    from reports import render_file  # python-docx and openpyxl: loaded when first asked for
+
     message = update.effective_message
     if message is None:
         return

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, BigInteger, Column, Index, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Column, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 
@@ -35,6 +35,9 @@ class AssignmentRole(StrEnum):
 
     LEAD = "lead"
     COORDINATING = "coordinating"
+
+
+UNSENT = text("sent_at IS NULL AND skipped_reason IS NULL")
 
 
 class MessageKind(StrEnum):
@@ -178,7 +181,16 @@ class StatusReport(SQLModel, table=True):
 class OutboundMessage(SQLModel, table=True):
     """A message the bot owes: written before it is sent, so nothing goes twice."""
 
-    __table_args__ = (Index("ix_outboundmessage_owed", "sent_at", "skipped_reason", "due_at"),)
+    # The rows still owed, in due order: the send-out reads them oldest first.
+    __table_args__ = (
+        Index(
+            "ix_outboundmessage_unsent",
+            "due_at",
+            "id",
+            sqlite_where=UNSENT,
+            postgresql_where=UNSENT,
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(unique=True, index=True)  # e.g. "request:2021-08:contact:12"

@@ -13,9 +13,11 @@ import docx
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import inspect
 from typer.testing import CliRunner
 
 from bot_api_server import BotApiServer
+from db.engine import MIGRATIONS_DIR, SCHEMA_HEAD, make_engine, schema_revision, upgrade_schema
 from dondoc.cli import app
 from dondoc.fanout import FANOUT_TOKEN, seed_fanout
 from dondoc.stage import REFERENCE_FILES
@@ -117,6 +119,34 @@ def test_a_database_from_a_newer_dondoc_is_refused_by_every_command(config_file:
         assert "newer than this dondoc knows" in line
 
     assert database_bytes(config_file) == before
+
+
+def test_the_revision_checked_at_start_is_the_newest_migration() -> None:
+    # The bot skips Alembic when the database is at SCHEMA_HEAD: a migration added without
+    # moving SCHEMA_HEAD would never run.
+    from alembic.script import ScriptDirectory
+
+    assert ScriptDirectory(str(MIGRATIONS_DIR)).get_current_head() == SCHEMA_HEAD
+
+
+def test_a_database_one_revision_behind_is_migrated_at_start(tmp_path: Path) -> None:
+    from alembic import command
+    from alembic.config import Config as AlembicConfig
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    config = AlembicConfig()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0006")
+
+    upgrade_schema(engine)
+
+    with engine.connect() as connection:
+        assert schema_revision(connection) == SCHEMA_HEAD
+        indexes = {index["name"] for index in inspect(connection).get_indexes("outboundmessage")}
+    assert "ix_outboundmessage_unsent" in indexes and "ix_outboundmessage_owed" not in indexes
+    engine.dispose()
 
 
 def test_a_locked_database_is_one_line(config_file: Path) -> None:
