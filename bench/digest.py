@@ -30,7 +30,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine, insert
 
-from db import queries
+from db import periods
 from db.engine import make_engine, session_scope, upgrade_schema
 from db.models import (
     Agency,
@@ -241,7 +241,7 @@ def main() -> None:
         print(f"database: {sizes} in {time.perf_counter() - started:.1f} s", file=sys.stderr)
         last = months(args.months)[-1]
         with session_scope(engine) as session:
-            period = queries.period_by_month(session=session, month=last)
+            period = periods.period_by_month(session=session, month=last)
         assert period is not None
         as_of = period.digest_at + timedelta(days=3)  # after the close: edits are shown
 

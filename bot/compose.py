@@ -17,7 +17,8 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.texts import STATUS_ICONS, role_label, say, status_label
 from db.models import Status
-from db.queries import AssignmentInfo, PeriodInfo
+from db.periods import PeriodInfo
+from db.reports import AssignmentInfo
 
 BUTTON_TITLE_CHARS = 40
 # Telegram's limit on a message: 4,096 characters (UTF-16 units) after entity parsing.

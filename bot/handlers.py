@@ -27,7 +27,7 @@ from bot.compose import (
 )
 from bot.context import DondocContext
 from bot.texts import STATUS_ICONS, role_label, say, status_label
-from db import outbox, queries
+from db import contacts, conversations, outbox, periods, reports
 from db.engine import session_scope
 from db.models import Role, Status
 from dondoc.sanitize import clean_note
@@ -70,12 +70,12 @@ async def _reply_all(update: Update, messages: list[Outgoing]) -> None:
         await _reply(update, message.text, reply_markup=message.markup)
 
 
-def _contact(update: Update, context: DondocContext) -> queries.ContactInfo | None:
+def _contact(update: Update, context: DondocContext) -> contacts.ContactInfo | None:
     chat = update.effective_chat
     if chat is None:
         return None
     with session_scope(context.engine) as session:
-        return queries.contact_for_chat(session=session, chat_id=chat.id)
+        return contacts.contact_for_chat(session=session, chat_id=chat.id)
 
 
 async def _refuse_stranger(update: Update, context: DondocContext) -> None:
@@ -94,7 +94,7 @@ async def drop_redelivered_update(update: Update, context: DondocContext) -> Non
     if update.effective_message is None and update.callback_query is None:
         return
     with session_scope(context.engine) as session:
-        seen = queries.report_for_update(session=session, update_id=update.update_id)
+        seen = reports.report_for_update(session=session, update_id=update.update_id)
     if seen:
         log.warning("update %s was delivered again; its report is already stored", update.update_id)
         raise ApplicationHandlerStop
@@ -132,7 +132,7 @@ async def _join(update: Update, context: DondocContext, code: str) -> None:
             await _reply(update, say("register.not_admin", context.locale))
             return
     with session_scope(context.engine) as session:
-        outcome = queries.redeem_invite(
+        outcome = contacts.redeem_invite(
             session=session,
             code=code,
             user_id=user.id,
@@ -153,7 +153,7 @@ async def _join(update: Update, context: DondocContext, code: str) -> None:
 
 
 def _invite_answer(
-    outcome: queries.InviteOutcome, user: User, chat: Chat, context: DondocContext
+    outcome: contacts.InviteOutcome, user: User, chat: Chat, context: DondocContext
 ) -> str:
     """What the person who used an invite code is told."""
     locale = context.locale
@@ -205,13 +205,13 @@ async def pending(update: Update, context: DondocContext) -> None:
         return
     locale, zone = context.locale, context.config.schedule.zone
     with session_scope(context.engine) as session:
-        period = queries.current_period(session=session, now=context.now())
-        owed: list[queries.AssignmentInfo] = []
+        period = periods.current_period(session=session, now=context.now())
+        owed: list[reports.AssignmentInfo] = []
         missing: list[str] = []
         if period is not None and contact.role in SECRETARIAT_ROLES:
-            missing = queries.agencies_not_reported(session=session, period_id=period.id)
+            missing = reports.agencies_not_reported(session=session, period_id=period.id)
         elif period is not None:
-            owed = queries.pending_assignments(
+            owed = reports.pending_assignments(
                 session=session, agency_id=contact.agency_id, period_id=period.id
             )
     if period is None:
@@ -240,7 +240,7 @@ async def pending(update: Update, context: DondocContext) -> None:
         )
 
 
-async def _secretariat_only(update: Update, context: DondocContext) -> queries.ContactInfo | None:
+async def _secretariat_only(update: Update, context: DondocContext) -> contacts.ContactInfo | None:
     """The secretariat (or admin) contact behind the update, or None after a refusal."""
     contact = _contact(update, context)
     if contact is None:
@@ -270,7 +270,7 @@ async def remind(update: Update, context: DondocContext) -> None:
         return
     now = context.now()
     with session_scope(context.engine) as session:
-        period = queries.current_period(session=session, now=now)
+        period = periods.current_period(session=session, now=now)
         reminded = (
             outbox.plan_reminders_now(session=session, period_id=period.id, now=now)
             if period is not None
@@ -324,7 +324,7 @@ async def summary(update: Update, context: DondocContext) -> None:
         if month is None:
             await _reply(update, say("pending.none_open", locale))
         else:
-            await _reply(update, say("summary.no_period", locale, month=queries.month_label(month)))
+            await _reply(update, say("summary.no_period", locale, month=periods.month_label(month)))
         return
     zone = context.config.schedule.zone
     if full:
@@ -367,9 +367,9 @@ def _digest_for(
     now = context.now()
     with session_scope(context.engine) as session:
         if month is None:
-            period = queries.current_period(session=session, now=now)
+            period = periods.current_period(session=session, now=now)
         else:
-            period = queries.period_by_month(session=session, month=month)
+            period = periods.period_by_month(session=session, month=month)
         if period is None:
             return None
         return build_digest(
@@ -425,9 +425,9 @@ async def button(update: Update, context: DondocContext) -> None:
     locale = context.locale
     choice = parse_callback(query.data)
     with session_scope(context.engine) as session:
-        current = queries.current_period(session=session, now=context.now())
+        current = periods.current_period(session=session, now=context.now())
         assignment = (
-            queries.assignment_by_id(session=session, assignment_id=choice.assignment_id)
+            reports.assignment_by_id(session=session, assignment_id=choice.assignment_id)
             if choice
             else None
         )
@@ -451,13 +451,13 @@ async def button(update: Update, context: DondocContext) -> None:
 async def _ask_status(
     update: Update,
     context: DondocContext,
-    contact: queries.ContactInfo,
-    assignment: queries.AssignmentInfo,
+    contact: contacts.ContactInfo,
+    assignment: reports.AssignmentInfo,
     period_id: int,
 ) -> None:
     """A task was chosen: a note drafted by a reply now belongs to it; show the status buttons."""
     with session_scope(context.engine) as session:
-        queries.attach_draft_to_task(
+        conversations.attach_draft_to_task(
             session=session, contact_id=contact.id, assignment_id=assignment.id, now=context.now()
         )
     assert update.callback_query is not None
@@ -476,15 +476,15 @@ async def _ask_status(
 async def _record_status(
     update: Update,
     context: DondocContext,
-    contact: queries.ContactInfo,
-    assignment: queries.AssignmentInfo,
+    contact: contacts.ContactInfo,
+    assignment: reports.AssignmentInfo,
     period_id: int,
     status: Status,
 ) -> None:
     """A status button: stored with the drafted note if there is one, else a note is asked for."""
     locale = context.locale
     with session_scope(context.engine) as session:
-        report = queries.record_status_choice(
+        report = conversations.record_status_choice(
             session=session,
             contact_id=contact.id,
             assignment_id=assignment.id,
@@ -512,17 +512,17 @@ async def skip(update: Update, context: DondocContext) -> None:
         await _refuse_stranger(update, context)
         return
     with session_scope(context.engine) as session:
-        conversation = queries.get_conversation(session=session, contact_id=contact.id)
+        conversation = conversations.get_conversation(session=session, contact_id=contact.id)
         assignment = None
         if (
             conversation is not None
             and conversation.awaiting == "note"
             and conversation.assignment_id
         ):
-            assignment = queries.assignment_by_id(
+            assignment = reports.assignment_by_id(
                 session=session, assignment_id=conversation.assignment_id
             )
-            queries.clear_conversation(session=session, contact_id=contact.id)
+            conversations.clear_conversation(session=session, contact_id=contact.id)
     if assignment is None:
         await _reply(update, say("report.nothing_to_skip", context.locale))
     else:
@@ -565,12 +565,12 @@ async def text_message(update: Update, context: DondocContext) -> None:
 
 
 async def _note(
-    update: Update, context: DondocContext, contact: queries.ContactInfo, text: str
+    update: Update, context: DondocContext, contact: contacts.ContactInfo, text: str
 ) -> None:
     """The note that follows a status button."""
     locale, now = context.locale, context.now()
     with session_scope(context.engine) as session:
-        assignment = queries.record_note(
+        assignment = conversations.record_note(
             session=session,
             contact_id=contact.id,
             text=text,
@@ -583,7 +583,7 @@ async def _note(
         return
     # Nothing was asked for: every note still counts, as a reply to this month's request.
     with session_scope(context.engine) as session:
-        period = queries.current_period(session=session, now=now)
+        period = periods.current_period(session=session, now=now)
     if period is None:
         await _reply(update, say("report.not_understood", locale))
     else:
@@ -609,7 +609,7 @@ async def edited_note(update: Update, context: DondocContext) -> None:
         await _reply(update, say("input.not_text", context.locale))
         return
     with session_scope(context.engine) as session:
-        assignment = queries.record_edited_note(
+        assignment = conversations.record_edited_note(
             session=session,
             contact_id=contact.id,
             message_id=message.message_id,
@@ -622,12 +622,12 @@ async def edited_note(update: Update, context: DondocContext) -> None:
 
 
 async def _reply_to_request(
-    update: Update, context: DondocContext, contact: queries.ContactInfo, period_id: int, text: str
+    update: Update, context: DondocContext, contact: contacts.ContactInfo, period_id: int, text: str
 ) -> None:
     """A plain reply to a request is a report: stored, then the status is asked for."""
     locale, zone = context.locale, context.config.schedule.zone
     with session_scope(context.engine) as session:
-        outcome = queries.record_reply_to_request(
+        outcome = conversations.record_reply_to_request(
             session=session,
             contact_id=contact.id,
             agency_id=contact.agency_id,
@@ -689,7 +689,7 @@ async def chat_migrated(update: Update, context: DondocContext) -> None:
     else:
         return
     with session_scope(context.engine) as session:
-        moved = queries.move_chat(
+        moved = contacts.move_chat(
             session=session, old_chat_id=old, new_chat_id=new, now=context.now()
         )
         outbox.follow_chat(session=session, old_chat_id=old, new_chat_id=new)

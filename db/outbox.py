@@ -23,9 +23,10 @@ from functools import lru_cache
 from sqlalchemy import ColumnElement, and_, func, or_, update
 from sqlmodel import Session, col, select
 
+from db.contacts import ContactInfo, contacts_of_agency
 from db.engine import insert_or_ignore
 from db.models import Contact, MessageKind, OutboundMessage, OutboundPart, ReportingPeriod, Role
-from db.queries import ContactInfo, contacts_of_agency, owing_agencies, pending_assignments
+from db.reports import owing_agencies, pending_assignments
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,9 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 from telegram.error import InvalidToken, NetworkError, TimedOut
 
-from db import outbox, queries
+from db import audit as audit_log
+from db import contacts as agency_contacts
+from db import outbox, periods
 from db.engine import SchemaTooNew, make_engine, session_scope, upgrade_schema
 from db.loading import DataFileError, data_file_kind, load_data, read_data_file
 from db.models import Role
@@ -132,7 +134,7 @@ def load(
             ]
             for result in results:
                 if result.changed:
-                    queries.record_audit(
+                    audit_log.record_audit(
                         session=session,
                         now=datetime.now(UTC),
                         actor="cli",
@@ -170,7 +172,7 @@ def invite(
         username = (bot_username or _bot_username(config)).lstrip("@")
         with session_scope(engine) as session:
             try:
-                made = queries.create_invite(
+                made = agency_contacts.create_invite(
                     session=session,
                     agency_code=agency,
                     role=role,
@@ -223,7 +225,7 @@ def invites(ctx: typer.Context, config_path: ConfigOption = None) -> None:
     with _friendly_errors():
         config, engine = _setup(config_path)
         with session_scope(engine) as session:
-            rows = queries.list_invites(session=session, now=datetime.now(UTC))
+            rows = agency_contacts.list_invites(session=session, now=datetime.now(UTC))
     table = Table(title=f"dondoc — {len(rows)} invites")
     table.add_column("code", no_wrap=True, min_width=22)  # whole, for `invites revoke CODE`
     for column in ("agency", "role", "expires", "state", "used by"):
@@ -250,7 +252,9 @@ def invites_revoke(
     with _friendly_errors():
         _, engine = _setup(config_path)
         with session_scope(engine) as session:
-            result = queries.revoke_invite(session=session, code=code, now=datetime.now(UTC))
+            result = agency_contacts.revoke_invite(
+                session=session, code=code, now=datetime.now(UTC)
+            )
         if result == "unknown":
             raise UserError(f"no invite {code!r} (see `dondoc invites`)")
         if result == "used":
@@ -272,7 +276,7 @@ def contacts(
     with _friendly_errors():
         config, engine = _setup(config_path)
         with session_scope(engine) as session:
-            rows = queries.list_contacts(session=session, agency_code=agency)
+            rows = agency_contacts.list_contacts(session=session, agency_code=agency)
     table = Table(title=f"dondoc — {len(rows)} contacts")
     for column in ("id", "agency", "role", "name", "user", "chat", "joined", "state"):
         table.add_column(column)
@@ -305,7 +309,7 @@ def contacts_revoke(
     with _friendly_errors():
         _, engine = _setup(config_path)
         with session_scope(engine) as session:
-            row = queries.revoke_contact(
+            row = agency_contacts.revoke_contact(
                 session=session, contact_id=contact_id, now=datetime.now(UTC)
             )
         if row is None:
@@ -327,7 +331,7 @@ def audit(
     with _friendly_errors():
         config, engine = _setup(config_path)
         with session_scope(engine) as session:
-            entries = queries.audit_entries(session=session, limit=limit, agency_code=agency)
+            entries = audit_log.audit_entries(session=session, limit=limit, agency_code=agency)
     for e in entries:
         update = f" update {e.update_id}" if e.update_id is not None else ""
         line = f"{_local(e.at, config)}  {e.actor}  {e.action}  {e.subject}"
@@ -469,7 +473,7 @@ def doctor(config_path: ConfigOption = None) -> None:
                 reached = []
                 if version == head:
                     with session_scope(engine) as session:
-                        office = queries.secretariat_contacts(session=session)
+                        office = agency_contacts.secretariat_contacts(session=session)
                     for contact in office:
                         try:
                             await bot.get_chat(contact.chat_id)
@@ -538,13 +542,13 @@ def summary(
         now = datetime.now(UTC)
         with session_scope(engine) as session:
             if period is None:
-                found = queries.current_period(session=session, now=now)
+                found = periods.current_period(session=session, now=now)
             else:
                 try:
                     month = parse_month(period)
                 except ValueError:
                     raise UserError(f"--period: not a month: {period!r} (e.g. 08/2021)") from None
-                found = queries.period_by_month(session=session, month=month)
+                found = periods.period_by_month(session=session, month=month)
             if found is None:
                 raise UserError(f"no reporting period {period or 'yet'} in {config.database.url}")
             digest = build_digest(
@@ -589,7 +593,7 @@ def schedule(
             plan = plan_period(session=session, config=config, times=times)
             states = outbox.message_states(session=session, keys=[item.key for item in plan])
     zone = config.schedule.zone
-    table = Table(title=f"dondoc — {queries.month_label(month)}: {len(plan)} messages planned")
+    table = Table(title=f"dondoc — {periods.month_label(month)}: {len(plan)} messages planned")
     for column in ("when", "what", "to", "state"):
         table.add_column(column)
     for item in plan:

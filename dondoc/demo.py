@@ -44,7 +44,7 @@ from telegram import Message as TelegramMessage
 
 from bot.texts import say, status_label
 from bot_api_server import SimError, SimUser
-from db import queries
+from db import periods, reports
 from db.engine import session_scope
 from db.models import Agency, MessageKind, OutboundMessage, Role, Status, StatusReport
 from dondoc.config import Config, ReportSettings
@@ -659,7 +659,7 @@ class AgencyFacts:
     code: str
     name: str
     kind: str
-    assignments: list[queries.AssignmentInfo]
+    assignments: list[reports.AssignmentInfo]
 
 
 @dataclass(frozen=True)
@@ -891,7 +891,7 @@ def sent_messages(session: Session, kind: MessageKind) -> int:
 def check_stored(engine: Engine, period_id: int, answered: list[Answer]) -> list[str]:
     """Differences between what officers said and the latest report the bot stored."""
     with session_scope(engine) as session:
-        stored = queries.latest_reports(session=session, period_id=period_id)
+        stored = reports.latest_reports(session=session, period_id=period_id)
     problems = []
     for answer in answered:
         report = stored.get(answer.assignment_id)
@@ -1000,9 +1000,9 @@ def owing_agencies(stage: Stage) -> list[AgencyFacts]:
                 row.code,
                 row.name,
                 row.kind,
-                queries.assignments_of_agency(session=session, agency_id=agency_id),
+                reports.assignments_of_agency(session=session, agency_id=agency_id),
             )
-            for agency_id in queries.owing_agencies(session=session)
+            for agency_id in reports.owing_agencies(session=session)
             if (row := session.get(Agency, agency_id)) is not None
         ]
 
@@ -1011,7 +1011,7 @@ async def run_demo(*, out_dir: Path, month: str, seed: int, console: Console) ->
     """Play one month of directive 2658/UBND-KT and write the digest files into `out_dir`."""
     started = timer.perf_counter()
     period_month = parse_month(month)
-    label = queries.month_label(period_month)
+    label = periods.month_label(period_month)
     # The report signed as a deputy chief of office would sign it (a name made up for the demo).
     config = Config(
         report=ReportSettings(
@@ -1077,7 +1077,7 @@ async def run_demo(*, out_dir: Path, month: str, seed: int, console: Console) ->
         clock.set(timeline.summary_at)
         parts = await ask_summary(stage, secretariat, period_month, console, tally)
         with session_scope(stage.engine) as session:
-            period = queries.period_by_id(session=session, period_id=period_id)
+            period = periods.period_by_id(session=session, period_id=period_id)
             assert period is not None
             digest = build_digest(session=session, period=period, as_of=clock())
             figures = run_figures(session, period_id, officers)
@@ -1205,7 +1205,7 @@ async def send_requests(
         highlight=False,
     )
     with session_scope(stage.engine) as session:
-        period = queries.current_period(session=session, now=stage.clock())
+        period = periods.current_period(session=session, now=stage.clock())
     assert period is not None, "the cycle did not open the period"
     return period.id
 
@@ -1233,7 +1233,7 @@ async def ask_summary(
     button for the whole text and reads every part. The messages' HTML as shown in the chat."""
     zone, locale = stage.config.schedule.zone, stage.config.bot.locale
     with session_scope(stage.engine) as session:
-        period = queries.period_by_month(session=session, month=period_month)
+        period = periods.period_by_month(session=session, month=period_month)
         assert period is not None
         digest = build_digest(session=session, period=period, as_of=stage.clock())
     brief = render_brief(digest, zone=zone, locale=locale)
@@ -1241,7 +1241,7 @@ async def ask_summary(
     received: list[Message] = []
     total = 3 + len(expected)  # the brief, the Word report, the spreadsheet; then the parts
     with progress_bar(console, "Văn phòng gửi /summary, nhận tổng hợp", total) as step:
-        await secretariat.send(f"/summary {queries.month_label(period_month)}")
+        await secretariat.send(f"/summary {periods.month_label(period_month)}")
         # The brief is the message with the "whole text" button (a scheduled message to the
         # secretariat may arrive in between).
         first = await secretariat.wait_for_message(
@@ -1286,7 +1286,7 @@ def _carries(kind: str) -> Callable[[Message], bool]:
 
 def run_figures(session: Session, period_id: int, officers: list[Officer]) -> dict[str, int]:
     """The counts of the run, read from the database."""
-    reported = set(queries.latest_reports(session=session, period_id=period_id))
+    reported = set(reports.latest_reports(session=session, period_id=period_id))
     return {
         "agencies": len(officers),
         "assignments": sum(len(o.agency.assignments) for o in officers),

@@ -31,7 +31,7 @@ from sqlalchemy import Engine
 import reference
 from bot.app import AppType, build_application
 from bot_api_server import BotApiServer, SimUser
-from db import queries
+from db import contacts
 from db.engine import make_engine, session_scope, upgrade_schema
 from db.loading import LoadResult, load_data, read_data_file
 from db.models import Role
@@ -159,7 +159,7 @@ class Stage:
     def invite(self, agency_code: str, role: Role = Role.OFFICER, *, valid_days: int = 7) -> str:
         """A fresh invite code for the agency."""
         with session_scope(self.engine) as session:
-            made = queries.create_invite(
+            made = contacts.create_invite(
                 session=session,
                 agency_code=agency_code,
                 role=role,

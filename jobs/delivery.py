@@ -43,7 +43,7 @@ from bot.compose import (
     nudge_messages,
     request_messages,
 )
-from db import outbox, queries
+from db import contacts, outbox, periods, reports
 from db.engine import session_scope
 from db.models import MessageKind, Status
 from db.outbox import Claim, OutboundInfo
@@ -149,15 +149,15 @@ def compose_owed(*, engine: Engine, config: Config, message: OutboundInfo) -> li
     """The message(s) to send for an owed row, or none if it is no longer useful."""
     zone, locale = config.schedule.zone, config.bot.locale
     with session_scope(engine) as session:
-        period = queries.period_by_id(session=session, period_id=message.period_id or 0)
-        contact = queries.contact_by_id(session=session, contact_id=message.contact_id)
+        period = periods.period_by_id(session=session, period_id=message.period_id or 0)
+        contact = contacts.contact_by_id(session=session, contact_id=message.contact_id)
         if period is None or contact is None:
             return []
         agency_name = contact.agency_name
         kind = message.kind
         if kind is MessageKind.REQUEST:
             # What the agency still owes: a late joiner is not asked for what was reported.
-            owed = queries.pending_assignments(
+            owed = reports.pending_assignments(
                 session=session, agency_id=message.agency_id, period_id=period.id
             )
             if not owed:
@@ -170,7 +170,7 @@ def compose_owed(*, engine: Engine, config: Config, message: OutboundInfo) -> li
                 locale=locale,
             )
         if kind is MessageKind.NUDGE:
-            pending = queries.pending_assignments(
+            pending = reports.pending_assignments(
                 session=session, agency_id=message.agency_id, period_id=period.id
             )
             if not pending:
@@ -183,15 +183,15 @@ def compose_owed(*, engine: Engine, config: Config, message: OutboundInfo) -> li
                 locale=locale,
             )
         if kind is MessageKind.DEADLINE and message.task_id is not None:
-            assignment = queries.assignment_of(
+            assignment = reports.assignment_of(
                 session=session, task_id=message.task_id, agency_id=message.agency_id
             )
             if assignment is None:
                 return []
-            reports = queries.latest_reports(
+            latest = reports.latest_reports(
                 session=session, period_id=period.id, assignment_ids=[assignment.id]
             )
-            report = reports.get(assignment.id)
+            report = latest.get(assignment.id)
             if report is not None and report.status is Status.DONE:
                 return []
             return [
@@ -203,7 +203,7 @@ def compose_owed(*, engine: Engine, config: Config, message: OutboundInfo) -> li
                 )
             ]
         if kind is MessageKind.ESCALATION:
-            late = queries.late_agencies(session=session, period_id=period.id)
+            late = reports.late_agencies(session=session, period_id=period.id)
             if not late:
                 return []
             return escalation_messages(period=period, late=late, zone=zone, locale=locale)
@@ -211,7 +211,7 @@ def compose_owed(*, engine: Engine, config: Config, message: OutboundInfo) -> li
             digest = build_digest(session=session, period=period, as_of=message.due_at)
             return [Outgoing(part) for part in render_html(digest, zone=zone, locale=locale)]
         if kind is MessageKind.CONTACT_LOST and message.about_contact_id is not None:
-            lost = queries.contact_by_id(session=session, contact_id=message.about_contact_id)
+            lost = contacts.contact_by_id(session=session, contact_id=message.about_contact_id)
             if lost is None:
                 return []
             return [
@@ -288,7 +288,7 @@ async def _send_one(
             new_chat_id = int(exc.new_chat_id)
             log.info("%s: chat %s moved to %s", message.key, chat_id, new_chat_id)
             with session_scope(send.engine) as session:
-                queries.move_chat(
+                contacts.move_chat(
                     session=session, old_chat_id=chat_id, new_chat_id=new_chat_id, now=send.now
                 )
                 outbox.follow_chat(session=session, old_chat_id=chat_id, new_chat_id=new_chat_id)
@@ -359,8 +359,8 @@ def _lost_contact(send: _SendOut, message: OutboundInfo, error: str) -> None:
     log.warning("%s: contact unreachable: %s", message.key, error)
     with session_scope(send.engine) as session:
         outbox.mark_failed(session=session, message_id=message.id, error=f"unreachable: {error}")
-        queries.mark_unreachable(session=session, contact_id=message.contact_id, now=send.now)
-        for secretary in queries.secretariat_contacts(session=session):
+        contacts.mark_unreachable(session=session, contact_id=message.contact_id, now=send.now)
+        for secretary in contacts.secretariat_contacts(session=session):
             if secretary.id != message.contact_id:
                 outbox.plan_message(
                     session=session,

@@ -36,7 +36,7 @@ from db.models import (
     StatusReport,
     Task,
 )
-from db.queries import PeriodInfo
+from db.periods import PeriodInfo
 from dondoc.sanitize import clean_note
 from jobs.difficulties import states_difficulty
 

@@ -15,7 +15,7 @@ from datetime import datetime
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from db import outbox, queries
+from db import contacts, outbox, periods, reports
 from db.engine import session_scope
 from db.models import Directive, MessageKind, Task
 from dondoc.config import Config
@@ -35,7 +35,7 @@ class Planned:
 
     key: str
     kind: MessageKind
-    contact: queries.ContactInfo
+    contact: contacts.ContactInfo
     due_at: datetime
     task_id: int | None = None
     expires_at: datetime | None = None  # after this it is no longer worth sending
@@ -60,8 +60,8 @@ def plan_period(*, session: Session, config: Config, times: PeriodTimes) -> list
     """Every message of the month's cycle, in due order."""
     schedule = config.schedule
     plan: list[Planned] = []
-    officers = queries.officers_by_agency(session=session)
-    for agency_id in queries.owing_agencies(session=session):
+    officers = contacts.officers_by_agency(session=session)
+    for agency_id in reports.owing_agencies(session=session):
         for contact in officers.get(agency_id, []):
             plan.append(
                 Planned(
@@ -84,7 +84,7 @@ def plan_period(*, session: Session, config: Config, times: PeriodTimes) -> list
     start, end = month_bounds(times.month, schedule)
     for task in _deadline_tasks(session, start, end, config):
         assert task.id is not None and task.deadline is not None
-        for agency_id in queries.agencies_of_task(session=session, task_id=task.id):
+        for agency_id in reports.agencies_of_task(session=session, task_id=task.id):
             for contact in officers.get(agency_id, []):
                 plan.append(
                     Planned(
@@ -96,7 +96,7 @@ def plan_period(*, session: Session, config: Config, times: PeriodTimes) -> list
                         expires_at=end_of_day(task.deadline, schedule),
                     )
                 )
-    for contact in queries.secretariat_contacts(session=session):
+    for contact in contacts.secretariat_contacts(session=session):
         plan.append(
             Planned(
                 f"digest:{times.month}:contact:{contact.id}",
@@ -139,9 +139,9 @@ def owed_now(plan: list[Planned], now: datetime) -> list[Planned]:
     ]
 
 
-def open_period(*, session: Session, times: PeriodTimes, now: datetime) -> queries.PeriodInfo:
+def open_period(*, session: Session, times: PeriodTimes, now: datetime) -> periods.PeriodInfo:
     """The month's period with the schedule's times, opened at `now` if it is new."""
-    return queries.ensure_period(
+    return periods.ensure_period(
         session=session,
         month=times.month,
         request_at=times.request_at,

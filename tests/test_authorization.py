@@ -13,7 +13,7 @@ import pytest
 from sqlmodel import func, select
 
 from bot_api_server import SimUser
-from db import queries
+from db import contacts, periods, reports
 from db.engine import session_scope
 from db.models import AuditEntry, Contact, Role, StatusReport
 from dondoc.stage import Stage
@@ -41,11 +41,9 @@ class Cast:
 def counts(stage: Stage) -> tuple[int, int]:
     """How many reports and active contacts are stored."""
     with session_scope(stage.engine) as session:
-        reports = session.exec(select(func.count()).select_from(StatusReport)).one()
-        contacts = session.exec(
-            select(func.count()).select_from(Contact).where(Contact.active)
-        ).one()
-    return reports, contacts
+        stored = session.exec(select(func.count()).select_from(StatusReport)).one()
+        active = session.exec(select(func.count()).select_from(Contact).where(Contact.active)).one()
+    return stored, active
 
 
 async def cast(stage: Stage) -> Cast:
@@ -64,14 +62,14 @@ async def cast(stage: Stage) -> Cast:
         lambda m: "Đề nghị báo cáo" in m.get("text", "")
     )
     with session_scope(stage.engine) as session:
-        removed = queries.contact_for_chat(session=session, chat_id=4005)
+        removed = contacts.contact_for_chat(session=session, chat_id=4005)
         assert removed is not None
-        queries.revoke_contact(session=session, contact_id=removed.id, now=stage.clock())
-        august = queries.current_period(session=session, now=stage.clock())
+        contacts.revoke_contact(session=session, contact_id=removed.id, now=stage.clock())
+        august = periods.current_period(session=session, now=stage.clock())
         assert august is not None
         july_times = period_times("2021-07", stage.config.schedule)
         july = open_period(session=session, times=july_times, now=stage.clock())
-        (own, *_) = queries.assignments_of_agency(session=session, agency_id=removed.agency_id)
+        (own, *_) = reports.assignments_of_agency(session=session, agency_id=removed.agency_id)
     await people["stranger"].send_and_wait("/start")
     return Cast(
         people,
@@ -246,9 +244,9 @@ async def test_an_officer_removed_between_the_status_and_the_note_cannot_add_the
     asks_note = await officer.wait_for_message()
     assert "/skip" in asks_note["text"]
     with session_scope(stage.engine) as session:
-        contact = queries.contact_for_chat(session=session, chat_id=officer.id)
+        contact = contacts.contact_for_chat(session=session, chat_id=officer.id)
         assert contact is not None
-        queries.revoke_contact(session=session, contact_id=contact.id, now=stage.clock())
+        contacts.revoke_contact(session=session, contact_id=contact.id, now=stage.clock())
 
     refused = await officer.send_and_wait("Ghi chú gửi sau khi đã bị thu hồi quyền")
 

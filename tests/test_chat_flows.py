@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from sqlmodel import func, select
 
 from bot_api_server import SimUser
-from db import queries
+from db import contacts
 from db.engine import session_scope
 from db.models import Contact, OutboundMessage, Role, Status, StatusReport
 from dondoc.stage import Stage
@@ -57,7 +57,7 @@ async def test_an_officer_joins_with_an_invite_link_and_is_bound_to_the_agency(
 
     assert "Sở Kế hoạch và Đầu tư" in lan.last_message()["text"]
     with session_scope(stage.engine) as session:
-        contact = queries.contact_for_chat(session=session, chat_id=lan.id)
+        contact = contacts.contact_for_chat(session=session, chat_id=lan.id)
     assert contact is not None
     assert (contact.agency_code, contact.role) == ("so-khdt", Role.OFFICER)
 
@@ -74,7 +74,7 @@ async def test_a_used_invite_code_is_refused_for_a_second_person(stage: Stage) -
 
     assert "đã được sử dụng" in reply["text"]
     with session_scope(stage.engine) as session:
-        assert queries.contact_for_chat(session=session, chat_id=second.id) is None
+        assert contacts.contact_for_chat(session=session, chat_id=second.id) is None
 
 
 async def test_an_expired_invite_code_is_refused_with_its_date(stage: Stage) -> None:
@@ -87,7 +87,7 @@ async def test_an_expired_invite_code_is_refused_with_its_date(stage: Stage) -> 
 
     assert "đã hết hạn ngày 23/08/2021" in reply["text"]
     with session_scope(stage.engine) as session:
-        assert queries.contact_for_chat(session=session, chat_id=late.id) is None
+        assert contacts.contact_for_chat(session=session, chat_id=late.id) is None
 
 
 async def test_an_unknown_invite_code_is_refused(stage: Stage) -> None:
@@ -326,7 +326,7 @@ async def test_an_officer_removed_from_the_agency_cannot_report_with_an_old_requ
     request = await request_for(stage, officer)
     with session_scope(stage.engine) as session:
         contact = session.get(
-            Contact, queries.contact_for_chat(session=session, chat_id=officer.id).id
+            Contact, contacts.contact_for_chat(session=session, chat_id=officer.id).id
         )
         contact.active = False
 

@@ -14,7 +14,7 @@ from sqlmodel import col, func, select
 
 from bot.compose import visible_length
 from bot_api_server import SimGroup, SimUser
-from db import queries
+from db import contacts, periods, reports
 from db.engine import session_scope
 from db.loading import load_data
 from db.models import AuditEntry, Contact, Invite, Role, Status, StatusReport
@@ -65,15 +65,15 @@ def requests_of(person: SimUser) -> list[dict[str, Any]]:
 
 def latest_statuses(stage: Stage, agency_code: str) -> dict[int, Status | None]:
     with session_scope(stage.engine) as session:
-        agency = queries.agency_by_code(session=session, code=agency_code)
+        agency = contacts.agency_by_code(session=session, code=agency_code)
         assert agency is not None and agency.id is not None
-        period = queries.current_period(session=session, now=stage.clock())
+        period = periods.current_period(session=session, now=stage.clock())
         assert period is not None
-        owed = queries.assignments_of_agency(session=session, agency_id=agency.id)
-        reports = queries.latest_reports(
+        owed = reports.assignments_of_agency(session=session, agency_id=agency.id)
+        latest = reports.latest_reports(
             session=session, period_id=period.id, assignment_ids=[a.id for a in owed]
         )
-    return {a.id: (reports[a.id].status if a.id in reports else None) for a in owed}
+    return {a.id: (latest[a.id].status if a.id in latest else None) for a in owed}
 
 
 async def test_an_agency_with_300_tasks_gets_its_whole_request_and_reports_every_task(
@@ -141,7 +141,7 @@ async def test_a_group_upgraded_to_a_supergroup_mid_month_keeps_reporting(stage:
     await press_for_reply(member, prompt, button_data(prompt, "Đã hoàn thành"), chat=supergroup)
 
     with session_scope(stage.engine) as session:
-        contact = queries.contact_for_chat(session=session, chat_id=supergroup.id)
+        contact = contacts.contact_for_chat(session=session, chat_id=supergroup.id)
         moved = session.exec(select(AuditEntry).where(AuditEntry.action == "contact.moved")).all()
     assert contact is not None and contact.agency_code == "so-y-te"
     assert len(moved) == 1
@@ -169,7 +169,7 @@ async def test_a_send_to_a_group_that_moved_while_the_bot_was_away_follows_it(
     request = await supergroup.wait_for_message(lambda m: "Đề nghị báo cáo" in m.get("text", ""))
     assert "Công an thành phố Hà Nội" in request["text"]
     with session_scope(stage.engine) as session:
-        assert queries.contact_for_chat(session=session, chat_id=supergroup.id) is not None
+        assert contacts.contact_for_chat(session=session, chat_id=supergroup.id) is not None
 
 
 async def test_a_chat_speaks_for_one_agency_and_a_second_invite_stays_unused(

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from db.queries import new_invite_code
+from db.contacts import new_invite_code
 from dondoc.cli import app
 from dondoc.stage import REFERENCE_FILES
 

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import select
 
-from db import queries
+from db import periods, reports
 from db.engine import make_engine, session_scope, upgrade_schema
 from db.loading import load_data, read_data_file
 from db.models import Agency, Assignment, Contact, Role, Status, Task
@@ -33,7 +33,7 @@ def engine(database_url: str) -> Iterator[Engine]:
     engine.dispose()
 
 
-def open_month(engine: Engine, month: str = "2021-08") -> queries.PeriodInfo:
+def open_month(engine: Engine, month: str = "2021-08") -> periods.PeriodInfo:
     """The month's period with the default schedule, opened at its request time."""
     times = period_times(month, ScheduleSettings())
     with session_scope(engine) as session:
@@ -42,7 +42,7 @@ def open_month(engine: Engine, month: str = "2021-08") -> queries.PeriodInfo:
 
 def report(
     engine: Engine,
-    period: queries.PeriodInfo,
+    period: periods.PeriodInfo,
     agency: str,
     number: str,
     status: Status | None,
@@ -68,7 +68,7 @@ def report(
             )
             session.add(contact)
             session.flush()
-        queries.record_report(
+        reports.record_report(
             session=session,
             assignment_id=assignment.id,
             period_id=period.id,
@@ -79,7 +79,7 @@ def report(
         )
 
 
-def digest_at(engine: Engine, period: queries.PeriodInfo, day: int = 22) -> Digest:
+def digest_at(engine: Engine, period: periods.PeriodInfo, day: int = 22) -> Digest:
     with session_scope(engine) as session:
         return build_digest(session=session, period=period, as_of=hanoi(2021, 8, day, 8))
 

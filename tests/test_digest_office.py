@@ -17,7 +17,7 @@ from openpyxl import load_workbook
 from sqlalchemy import Engine
 from sqlmodel import col, select
 
-from db import queries
+from db import periods
 from db.engine import session_scope
 from db.models import Agency, AssignmentRole, Contact, Status, StatusReport, Task
 from jobs.digest import AgencyEntry, Category, Digest, build_digest, combined_status, task_category
@@ -35,7 +35,7 @@ def set_deadline(engine: Engine, number: str, deadline: date) -> None:  # noqa: 
 
 def digest_of(
     engine: Engine,  # noqa: F811
-    period: queries.PeriodInfo,
+    period: periods.PeriodInfo,
     day: int = 22,
     month: int = 8,
     hour: int = 8,
@@ -46,7 +46,7 @@ def digest_of(
         )
 
 
-def the_scenario(engine: Engine) -> queries.PeriodInfo:  # noqa: F811
+def the_scenario(engine: Engine) -> periods.PeriodInfo:  # noqa: F811
     """August 2021, digest at 08:00 on the 22nd (reports due by the end of the 20th).
 
     2.1 deadline 18/08, lead done on the 17th           → completed on time
@@ -222,7 +222,7 @@ def test_changes_since_the_previous_month_are_listed(engine: Engine) -> None:  #
 
 def report_in(
     engine: Engine,  # noqa: F811
-    period: queries.PeriodInfo,
+    period: periods.PeriodInfo,
     agency: str,
     number: str,
     status: Status,

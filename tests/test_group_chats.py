@@ -12,7 +12,7 @@ import pytest
 from sqlmodel import func, select
 
 from bot_api_server import SimGroup, SimUser
-from db import queries
+from db import contacts, reports
 from db.engine import session_scope
 from db.models import Contact, Role, Status
 from dondoc.stage import Stage
@@ -28,7 +28,7 @@ def private_stage(stage: Stage) -> Stage:
     return stage
 
 
-def contacts(stage: Stage) -> int:
+def contact_count(stage: Stage) -> int:
     """How many contacts are stored, active or not."""
     with session_scope(stage.engine) as session:
         return session.exec(select(func.count()).select_from(Contact)).one()
@@ -61,8 +61,8 @@ async def test_a_group_administrator_registers_the_group_for_the_agency(
     assert "Nhóm Tổ báo cáo đã được đồng chí Thu đăng ký" in welcome["text"]
     assert "Sở Kế hoạch và Đầu tư" in welcome["text"]
     with session_scope(private_stage.engine) as session:
-        contact = queries.contact_for_chat(session=session, chat_id=group.id)
-        assert queries.contact_for_chat(session=session, chat_id=admin.id) is None
+        contact = contacts.contact_for_chat(session=session, chat_id=group.id)
+        assert contacts.contact_for_chat(session=session, chat_id=admin.id) is None
     assert contact is not None
     assert (contact.agency_code, contact.role, contact.user_id) == (
         "so-khdt",
@@ -83,7 +83,7 @@ async def test_the_group_creator_may_register_with_start_as_a_startgroup_link_se
 
     assert "Cục Quản lý thị trường" in welcome["text"]
     with session_scope(private_stage.engine) as session:
-        contact = queries.contact_for_chat(session=session, chat_id=group.id)
+        contact = contacts.contact_for_chat(session=session, chat_id=group.id)
     assert contact is not None and contact.agency_code == "cuc-qltt"
 
 
@@ -98,7 +98,7 @@ async def test_a_member_who_is_not_an_administrator_cannot_register_the_group(
     refusal = await member.send_and_wait(f"/register {code}", chat=group)
 
     assert NOT_ADMIN in refusal["text"]
-    assert contacts(private_stage) == 0
+    assert contact_count(private_stage) == 0
     # The code was not spent: the creator can still use it.
     welcome = await chair.send_and_wait(f"/register {code}", chat=group)
     assert "Sở Kế hoạch và Đầu tư" in welcome["text"]
@@ -111,7 +111,7 @@ async def test_register_in_a_private_chat_works_like_start(private_stage: Stage)
 
     assert "Kính chào đồng chí Lan" in welcome["text"]
     with session_scope(private_stage.engine) as session:
-        contact = queries.contact_for_chat(session=session, chat_id=lan.id)
+        contact = contacts.contact_for_chat(session=session, chat_id=lan.id)
     assert contact is not None and contact.agency_code == "so-y-te"
 
 
@@ -121,7 +121,7 @@ async def test_register_without_a_code_explains_how(private_stage: Stage) -> Non
     usage = await lan.send_and_wait("/register")
 
     assert "/register <mã mời>" in usage["text"]
-    assert contacts(private_stage) == 0
+    assert contact_count(private_stage) == 0
 
 
 async def test_a_member_answers_the_groups_request_with_a_button_and_a_reply(
@@ -147,8 +147,8 @@ async def test_a_member_answers_the_groups_request_with_a_button_and_a_reply(
 
     assert "Đã ghi nhận ghi chú" in saved["text"]
     with session_scope(private_stage.engine) as session:
-        contact = queries.contact_for_chat(session=session, chat_id=group.id)
-        task = queries.assignment_by_id(
+        contact = contacts.contact_for_chat(session=session, chat_id=group.id)
+        task = reports.assignment_by_id(
             session=session, assignment_id=stored_reports(private_stage)[-1].assignment_id
         )
     assert contact is not None and task is not None and task.agency_id == contact.agency_id
@@ -187,8 +187,8 @@ async def test_a_person_registered_for_one_agency_acts_for_the_group_s_agency_in
 
     [report] = stored_reports(private_stage)
     with session_scope(private_stage.engine) as session:
-        contact = queries.contact_for_chat(session=session, chat_id=group.id)
-        assignment = queries.assignment_by_id(session=session, assignment_id=report.assignment_id)
+        contact = contacts.contact_for_chat(session=session, chat_id=group.id)
+        assignment = reports.assignment_by_id(session=session, assignment_id=report.assignment_id)
     assert contact is not None and assignment is not None
     assert (contact.agency_code, report.contact_id) == ("cuc-qltt", contact.id)
     assert assignment.agency_id == contact.agency_id

@@ -24,7 +24,7 @@ from sqlmodel import col, func, select
 
 from bot_api_server import SimUser
 from bot_api_server.html import parse_html
-from db import queries
+from db import contacts, periods, reports
 from db.engine import make_engine, session_scope, upgrade_schema
 from db.loading import load_data, read_data_file
 from db.models import Contact, Role, Status, StatusReport
@@ -96,13 +96,13 @@ async def test_two_quick_presses_on_the_same_task_leave_the_last_one_as_the_stat
     await officer.wait_for_callback_answer(second)
 
     with session_scope(stage.engine) as session:
-        period = queries.current_period(session=session, now=stage.clock())
+        period = periods.current_period(session=session, now=stage.clock())
         assert period is not None
-        (assignment,) = queries.assignments_of_agency(
+        (assignment,) = reports.assignments_of_agency(
             session=session,
-            agency_id=queries.contact_for_chat(session=session, chat_id=officer.id).agency_id,  # type: ignore[union-attr]
+            agency_id=contacts.contact_for_chat(session=session, chat_id=officer.id).agency_id,  # type: ignore[union-attr]
         )
-        history = queries.report_history(
+        history = reports.report_history(
             session=session, assignment_id=assignment.id, period_id=period.id
         )
     assert [r.status for r in history] == [Status.BEHIND, Status.DONE]
@@ -326,18 +326,18 @@ def reporting_db(tmp_path: Path) -> Iterator[tuple[Engine, int, int, int]]:
     with session_scope(engine) as session:
         for path in REFERENCE_FILES:
             load_data(session=session, data=read_data_file(path), source=path.name)
-        code = queries.create_invite(
+        code = contacts.create_invite(
             session=session, agency_code="cuc-qltt", role=Role.OFFICER, now=now, valid_days=7
         ).code
-        queries.redeem_invite(
+        contacts.redeem_invite(
             session=session, code=code, user_id=1, chat_id=1, display_name="Khánh", now=now
         )
-        contact = queries.contact_for_chat(session=session, chat_id=1)
+        contact = contacts.contact_for_chat(session=session, chat_id=1)
         assert contact is not None
-        period = queries.ensure_period(
+        period = periods.ensure_period(
             session=session, month="2021-08", request_at=now, due_at=now, digest_at=now, now=now
         )
-        (assignment,) = queries.assignments_of_agency(session=session, agency_id=contact.agency_id)
+        (assignment,) = reports.assignments_of_agency(session=session, agency_id=contact.agency_id)
     yield engine, contact.id, assignment.id, period.id
     engine.dispose()
 
@@ -369,7 +369,7 @@ def digest_with(
     now = hanoi(2021, 8, 16)
     with session_scope(engine) as session:
         session.get(Contact, contact_id).display_name = as_stored(name)  # type: ignore[union-attr]
-        queries.record_report(
+        reports.record_report(
             session=session,
             assignment_id=assignment_id,
             period_id=period_id,
@@ -378,7 +378,7 @@ def digest_with(
             note=as_stored(note),
             now=now,
         )
-        period = queries.period_by_id(session=session, period_id=period_id)
+        period = periods.period_by_id(session=session, period_id=period_id)
         assert period is not None
         return build_digest(session=session, period=period, as_of=now, zone=HANOI)
 

@@ -19,7 +19,7 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import select
 
-from db import outbox, queries
+from db import contacts, outbox
 from db.engine import make_engine, session_scope, upgrade_schema
 from db.loading import load_data
 from db.models import Contact, MessageKind, OutboundMessage, Role
@@ -42,7 +42,7 @@ def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
     with session_scope(made) as session:
         load_data(session=session, data=registry, source="registry")
         load_data(session=session, data=directive, source="directive")
-        agency = queries.agency_by_code(session=session, code="dv-00000")
+        agency = contacts.agency_by_code(session=session, code="dv-00000")
         assert agency is not None and agency.id is not None
         session.add(
             Contact(
@@ -61,7 +61,7 @@ def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
 
 
 def plan(session: object) -> bool:
-    contact = queries.contact_for_chat(session=session, chat_id=9001)  # type: ignore[arg-type]
+    contact = contacts.contact_for_chat(session=session, chat_id=9001)  # type: ignore[arg-type]
     assert contact is not None
     return outbox.plan_message(
         session=session,  # type: ignore[arg-type]

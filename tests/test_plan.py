@@ -8,10 +8,10 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
+from db.contacts import ContactInfo, create_invite, redeem_invite
 from db.engine import make_engine, session_scope, upgrade_schema
 from db.loading import load_data, read_data_file
 from db.models import MessageKind, Role
-from db.queries import ContactInfo, create_invite, redeem_invite
 from dondoc.stage import REFERENCE_FILES
 from jobs.plan import Planned, owed_now
 from tests.conftest import hanoi

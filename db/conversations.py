@@ -1,0 +1,284 @@
+"""What the bot is waiting for from a contact, and the reports a chat turn stores.
+
+A status button, a note, a reply to a request, an edited note: each is one unit of work.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from db.models import (
+    Contact,
+    Conversation,
+    Status,
+    StatusReport,
+)
+from db.reports import (
+    AssignmentInfo,
+    ReportInfo,
+    assignment_by_id,
+    assignments_of_agency,
+    record_report,
+    report_history,
+)
+
+
+@dataclass(frozen=True)
+class ConversationInfo:
+    """What the bot is waiting for from a contact."""
+
+    contact_id: int
+    period_id: int
+    assignment_id: int | None
+    awaiting: str
+    draft_note: str | None
+    report_id: int | None
+
+
+def get_conversation(*, session: Session, contact_id: int) -> ConversationInfo | None:
+    """What the bot is waiting for from this contact."""
+    row = session.get(Conversation, contact_id)
+    if row is None:
+        return None
+    return ConversationInfo(
+        row.contact_id,
+        row.period_id,
+        row.assignment_id,
+        row.awaiting,
+        row.draft_note,
+        row.report_id,
+    )
+
+
+def set_conversation(
+    *,
+    session: Session,
+    contact_id: int,
+    period_id: int,
+    awaiting: str,
+    now: datetime,
+    assignment_id: int | None = None,
+    draft_note: str | None = None,
+    report_id: int | None = None,
+) -> None:
+    """Remember what comes next from this contact (one thing at a time)."""
+    row = session.get(Conversation, contact_id) or Conversation(
+        contact_id=contact_id, period_id=period_id, awaiting=awaiting, updated_at=now
+    )
+    row.period_id, row.awaiting, row.updated_at = period_id, awaiting, now
+    row.assignment_id, row.draft_note, row.report_id = assignment_id, draft_note, report_id
+    session.add(row)
+    session.flush()
+
+
+def attach_draft_to_task(
+    *, session: Session, contact_id: int, assignment_id: int, now: datetime
+) -> None:
+    """A note drafted by a reply to a several-task request now belongs to the chosen task."""
+    row = session.get(Conversation, contact_id)
+    if row is not None and row.awaiting == "status" and row.assignment_id is None:
+        row.assignment_id, row.updated_at = assignment_id, now
+
+
+def record_status_choice(
+    *,
+    session: Session,
+    contact_id: int,
+    assignment_id: int,
+    period_id: int,
+    status: Status,
+    now: datetime,
+    update_id: int | None = None,
+) -> ReportInfo:
+    """Store a pressed status, with the note drafted for this task if any; else await a note."""
+    row = session.get(Conversation, contact_id)
+    note = None
+    if (
+        row is not None
+        and row.awaiting == "status"
+        and row.period_id == period_id
+        and row.assignment_id in (None, assignment_id)
+    ):
+        note = row.draft_note
+    report = record_report(
+        session=session,
+        assignment_id=assignment_id,
+        period_id=period_id,
+        contact_id=contact_id,
+        status=status,
+        note=note,
+        now=now,
+        update_id=update_id,
+    )
+    if note is None:
+        set_conversation(
+            session=session,
+            contact_id=contact_id,
+            period_id=period_id,
+            awaiting="note",
+            now=now,
+            assignment_id=assignment_id,
+            report_id=report.id,
+        )
+    else:
+        clear_conversation(session=session, contact_id=contact_id)
+    return report
+
+
+def add_note(
+    *,
+    session: Session,
+    assignment_id: int,
+    period_id: int,
+    contact_id: int,
+    note: str,
+    now: datetime,
+    update_id: int | None = None,
+    message_id: int | None = None,
+) -> ReportInfo:
+    """A new version carrying this note and the task's latest status (if it has one)."""
+    history = report_history(session=session, assignment_id=assignment_id, period_id=period_id)
+    return record_report(
+        session=session,
+        assignment_id=assignment_id,
+        period_id=period_id,
+        contact_id=contact_id,
+        status=history[-1].status if history else None,
+        note=note,
+        now=now,
+        update_id=update_id,
+        message_id=message_id,
+    )
+
+
+@dataclass(frozen=True)
+class ReplyOutcome:
+    """What became of a reply: the agency's tasks, and the status kept with its note."""
+
+    tasks: list[AssignmentInfo]
+    status: Status | None = None  # the single task already had this status: nothing to ask
+
+
+def record_reply_to_request(
+    *,
+    session: Session,
+    contact_id: int,
+    agency_id: int,
+    period_id: int,
+    text: str,
+    now: datetime,
+    update_id: int | None = None,
+    message_id: int | None = None,
+) -> ReplyOutcome:
+    """A plain reply to a request (or a note nobody asked for): every note counts.
+
+    With one task the reply is stored at once as that task's note, a new version keeping
+    the status it had; if it had none the bot asks for it. With several the text waits
+    as a draft until the task is chosen.
+    """
+    owed = assignments_of_agency(session=session, agency_id=agency_id)
+    report_id, assignment_id = None, None
+    if len(owed) == 1:
+        assignment_id = owed[0].id
+        report = add_note(
+            session=session,
+            assignment_id=assignment_id,
+            period_id=period_id,
+            contact_id=contact_id,
+            note=text,
+            now=now,
+            update_id=update_id,
+            message_id=message_id,
+        )
+        if report.status is not None:
+            clear_conversation(session=session, contact_id=contact_id)
+            return ReplyOutcome(owed, report.status)
+        report_id = report.id
+    if owed:
+        set_conversation(
+            session=session,
+            contact_id=contact_id,
+            period_id=period_id,
+            awaiting="status",
+            now=now,
+            assignment_id=assignment_id,
+            draft_note=text,
+            report_id=report_id,
+        )
+    return ReplyOutcome(owed)
+
+
+def record_note(
+    *,
+    session: Session,
+    contact_id: int,
+    text: str,
+    now: datetime,
+    update_id: int | None = None,
+    message_id: int | None = None,
+) -> AssignmentInfo | None:
+    """The note awaited after a status button, as a new version; None if none was awaited."""
+    row = session.get(Conversation, contact_id)
+    if row is None or row.awaiting != "note" or row.assignment_id is None:
+        return None
+    add_note(
+        session=session,
+        assignment_id=row.assignment_id,
+        period_id=row.period_id,
+        contact_id=contact_id,
+        note=text,
+        now=now,
+        update_id=update_id,
+        message_id=message_id,
+    )
+    assignment = assignment_by_id(session=session, assignment_id=row.assignment_id)
+    clear_conversation(session=session, contact_id=contact_id)
+    return assignment
+
+
+def record_edited_note(
+    *,
+    session: Session,
+    contact_id: int,
+    message_id: int,
+    text: str,
+    now: datetime,
+    update_id: int | None = None,
+) -> AssignmentInfo | None:
+    """An edited chat message that carried a note: a new version with the new note.
+
+    The status stays the latest one of that task; the earlier versions stay as history.
+    None if the message carried no note of this contact's agency.
+    """
+    contact = session.get(Contact, contact_id)
+    assert contact is not None
+    original = session.exec(
+        select(StatusReport)
+        .join(Contact, col(Contact.id) == StatusReport.contact_id)
+        .where(StatusReport.message_id == message_id, Contact.chat_id == contact.chat_id)
+        .order_by(col(StatusReport.id).desc())
+    ).first()
+    if original is None:
+        return None
+    add_note(
+        session=session,
+        assignment_id=original.assignment_id,
+        period_id=original.period_id,
+        contact_id=contact_id,
+        note=text,
+        now=now,
+        update_id=update_id,
+        message_id=message_id,
+    )
+    return assignment_by_id(session=session, assignment_id=original.assignment_id)
+
+
+def clear_conversation(*, session: Session, contact_id: int) -> None:
+    """Forget what the bot was waiting for."""
+    row = session.get(Conversation, contact_id)
+    if row is not None:
+        session.delete(row)
+        session.flush()

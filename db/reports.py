@@ -1,0 +1,230 @@
+"""Assignments and status reports: what each agency owes and what it has said.
+
+A report is stored in versions; the latest counts and the earlier ones stay as history.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from db.audit import person_actor, record_audit
+from db.models import (
+    Agency,
+    Assignment,
+    AssignmentRole,
+    Contact,
+    Directive,
+    Status,
+    StatusReport,
+    Task,
+)
+
+
+@dataclass(frozen=True)
+class AssignmentInfo:
+    """A task an agency owes, with what the request shows of it."""
+
+    id: int
+    agency_id: int
+    task_id: int
+    number: str
+    title: str
+    directive_code: str
+    role: AssignmentRole
+    deadline: date | None
+
+
+@dataclass(frozen=True)
+class ReportInfo:
+    """The latest version of a report."""
+
+    id: int
+    assignment_id: int
+    status: Status | None
+    note: str | None
+    reported_at: datetime
+    contact_name: str
+
+
+def _report_info(report: StatusReport, contact: Contact) -> ReportInfo:
+    assert report.id is not None
+    return ReportInfo(
+        report.id,
+        report.assignment_id,
+        report.status,
+        report.note,
+        report.reported_at,
+        contact.display_name,
+    )
+
+
+def _assignment_query():  # type: ignore[no-untyped-def]
+    return (
+        select(Assignment, Task, Directive)
+        .join(Task, col(Task.id) == Assignment.task_id)
+        .join(Directive, col(Directive.id) == Task.directive_id)
+        .where(col(Directive.active).is_(True), col(Task.monthly).is_(True))
+        .order_by(col(Directive.id), col(Task.position))
+    )
+
+
+def _assignment_info(a: Assignment, t: Task, d: Directive) -> AssignmentInfo:
+    return AssignmentInfo(a.id, a.agency_id, t.id, t.number, t.title, d.code, a.role, t.deadline)  # type: ignore[arg-type]
+
+
+def assignments_of_agency(*, session: Session, agency_id: int) -> list[AssignmentInfo]:
+    """The monthly-reported tasks an agency holds in active directives, in document order."""
+    rows = session.exec(_assignment_query().where(Assignment.agency_id == agency_id))
+    return [_assignment_info(*row) for row in rows]
+
+
+def assignment_by_id(*, session: Session, assignment_id: int) -> AssignmentInfo | None:
+    """One assignment, if it exists and is still reported monthly."""
+    row = session.exec(_assignment_query().where(Assignment.id == assignment_id)).first()
+    return _assignment_info(*row) if row else None
+
+
+def latest_reports(
+    *,
+    session: Session,
+    period_id: int,
+    assignment_ids: Iterable[int] | None = None,
+    as_of: datetime | None = None,
+) -> dict[int, ReportInfo]:
+    """The latest report version per assignment for a period (optionally as of a time)."""
+    latest = (
+        select(StatusReport.assignment_id, func.max(StatusReport.id).label("report_id"))
+        .where(StatusReport.period_id == period_id)
+        .group_by(col(StatusReport.assignment_id))
+    )
+    if as_of is not None:
+        latest = latest.where(StatusReport.reported_at <= as_of)
+    if assignment_ids is not None:
+        latest = latest.where(col(StatusReport.assignment_id).in_(list(assignment_ids)))
+    ids = latest.subquery()
+    rows = session.exec(
+        select(StatusReport, Contact)
+        .join(ids, ids.c.report_id == StatusReport.id)
+        .join(Contact, col(Contact.id) == StatusReport.contact_id)
+    )
+    return {r.assignment_id: _report_info(r, c) for r, c in rows}
+
+
+def pending_assignments(
+    *, session: Session, agency_id: int, period_id: int
+) -> list[AssignmentInfo]:
+    """The agency's tasks with no report with a status yet this period."""
+    owed = assignments_of_agency(session=session, agency_id=agency_id)
+    reports = latest_reports(
+        session=session, period_id=period_id, assignment_ids=[a.id for a in owed]
+    )
+    return [a for a in owed if a.id not in reports or reports[a.id].status is None]
+
+
+def record_report(
+    *,
+    session: Session,
+    assignment_id: int,
+    period_id: int,
+    contact_id: int,
+    status: Status | None,
+    note: str | None,
+    now: datetime,
+    update_id: int | None = None,
+    message_id: int | None = None,
+) -> ReportInfo:
+    """Add a new version of the report; earlier versions stay as history."""
+    report = StatusReport(
+        assignment_id=assignment_id,
+        period_id=period_id,
+        status=status,
+        note=note,
+        contact_id=contact_id,
+        reported_at=now,
+        update_id=update_id,
+        message_id=message_id,
+    )
+    session.add(report)
+    session.flush()
+    contact = session.get(Contact, contact_id)
+    assert contact is not None
+    record_audit(
+        session=session,
+        now=now,
+        actor=person_actor(contact.user_id, contact.display_name),
+        action="report.recorded",
+        subject=f"report:{report.id}",
+        agency_id=contact.agency_id,
+        detail=f"assignment {assignment_id}, status {status.value if status else '-'}, "
+        f"note {len(note or '')} chars",
+        update_id=update_id,
+    )
+    return _report_info(report, contact)
+
+
+def report_for_update(*, session: Session, update_id: int) -> bool:
+    """Whether a report was already stored from this Telegram update (a redelivery)."""
+    found = session.exec(select(StatusReport.id).where(StatusReport.update_id == update_id))
+    return found.first() is not None
+
+
+def report_history(*, session: Session, assignment_id: int, period_id: int) -> list[ReportInfo]:
+    """Every version of a report, oldest first."""
+    rows = session.exec(
+        select(StatusReport, Contact)
+        .join(Contact, col(Contact.id) == StatusReport.contact_id)
+        .where(StatusReport.assignment_id == assignment_id, StatusReport.period_id == period_id)
+        .order_by(col(StatusReport.id))
+    )
+    return [_report_info(r, c) for r, c in rows]
+
+
+def owing_agencies(*, session: Session) -> list[int]:
+    """Agencies that hold at least one monthly task in an active directive."""
+    rows = session.exec(
+        select(Assignment.agency_id)
+        .join(Task, col(Task.id) == Assignment.task_id)
+        .join(Directive, col(Directive.id) == Task.directive_id)
+        .where(col(Directive.active).is_(True), col(Task.monthly).is_(True))
+        .distinct()
+    )
+    return sorted(rows)
+
+
+def agencies_not_reported(*, session: Session, period_id: int) -> list[str]:
+    """Names of the agencies that still owe a report on some task this period."""
+    return [name for name, _, _ in late_agencies(session=session, period_id=period_id)]
+
+
+def late_agencies(*, session: Session, period_id: int) -> list[tuple[str, int, bool]]:
+    """(name, tasks owed, every contact unreachable) of each agency that has not reported."""
+    late = []
+    for agency_id in owing_agencies(session=session):
+        owed = pending_assignments(session=session, agency_id=agency_id, period_id=period_id)
+        if not owed:
+            continue
+        agency = session.get(Agency, agency_id)
+        contacts = session.exec(
+            select(Contact).where(Contact.agency_id == agency_id, col(Contact.active).is_(True))
+        ).all()
+        unreachable = bool(contacts) and all(c.unreachable_since is not None for c in contacts)
+        late.append((agency.name if agency else str(agency_id), len(owed), unreachable))
+    return late
+
+
+def agencies_of_task(*, session: Session, task_id: int) -> list[int]:
+    """The agencies assigned a task (lead or coordinating)."""
+    return sorted(session.exec(select(Assignment.agency_id).where(Assignment.task_id == task_id)))
+
+
+def assignment_of(*, session: Session, task_id: int, agency_id: int) -> AssignmentInfo | None:
+    """An agency's assignment on a task."""
+    row = session.exec(
+        _assignment_query().where(Assignment.task_id == task_id, Assignment.agency_id == agency_id)
+    ).first()
+    return _assignment_info(*row) if row else None
