@@ -26,7 +26,6 @@ from telegram.ext import (
     CommandHandler,
     ContextTypes,
     MessageHandler,
-    TypeHandler,
     filters,
 )
 from telegram.request import BaseRequest
@@ -34,6 +33,7 @@ from telegram.request import BaseRequest
 from bot import handlers
 from bot.alerts import Alerts
 from bot.context import Clock, DondocContext, Services, system_clock
+from db.contacts import ContactBook
 from dondoc.config import Config
 from dondoc.redact import redact_in_logs
 from jobs.cycle import CycleResult, SendOuts
@@ -114,9 +114,8 @@ def build_application(
         engine=engine, config=config, clock=clock, pacer=pacer or Pacer(config.delivery)
     )
     services.alerts = Alerts(config.bot.alert_chat_id, locale=config.bot.locale)
+    services.contacts = ContactBook()
 
-    # Before everything: an update Telegram delivers twice is handled once.
-    application.add_handler(TypeHandler(Update, handlers.drop_redelivered_update), group=-1)
     # A group upgraded to a supergroup: its contact follows it to the new chat id.
     application.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, handlers.chat_migrated))
     # Joining, help.

@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.alerts import Alerts
+from db.contacts import ContactBook
 from dondoc.config import Config
 from jobs.cycle import SendOuts
 
@@ -29,6 +30,7 @@ class Services:
     clock: Clock
     send_outs: SendOuts  # this process's one-at-a-time send-outs
     alerts: Alerts  # failures told to the administrators' chat
+    contacts: ContactBook  # who is behind each chat, remembered until a contact changes
 
 
 class DondocContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], Services]):

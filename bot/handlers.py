@@ -9,14 +9,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from dataclasses import dataclass
 from html import escape
 
+from sqlmodel import Session
 from telegram import Chat, ForceReply, Message, Update, User
 from telegram.constants import ChatMemberStatus, ChatType, ParseMode
 from telegram.error import TelegramError
-from telegram.ext import ApplicationHandlerStop
 
 from bot.compose import (
+    CallbackChoice,
     Outgoing,
     parse_callback,
     parse_summary_callback,
@@ -29,7 +31,7 @@ from bot.context import DondocContext
 from bot.texts import STATUS_ICONS, role_label, say, status_label
 from db import contacts, conversations, outbox, periods, reports
 from db.engine import session_scope
-from db.models import Role, Status
+from db.models import Role
 from dondoc.sanitize import clean_note
 from jobs.calendar import parse_month
 from jobs.digest import Digest, build_digest
@@ -71,11 +73,18 @@ async def _reply_all(update: Update, messages: list[Outgoing]) -> None:
 
 
 def _contact(update: Update, context: DondocContext) -> contacts.ContactInfo | None:
+    with session_scope(context.engine) as session:
+        return _contact_in(session, update, context)
+
+
+def _contact_in(
+    session: Session, update: Update, context: DondocContext
+) -> contacts.ContactInfo | None:
+    """The contact registered for the update's chat, read within the update's unit of work."""
     chat = update.effective_chat
     if chat is None:
         return None
-    with session_scope(context.engine) as session:
-        return contacts.contact_for_chat(session=session, chat_id=chat.id)
+    return context.bot_data.contacts.for_chat(session=session, chat_id=chat.id)
 
 
 async def _refuse_stranger(update: Update, context: DondocContext) -> None:
@@ -84,20 +93,6 @@ async def _refuse_stranger(update: Update, context: DondocContext) -> None:
     if update.callback_query is not None:
         await update.callback_query.answer(say("callback.refused", context.locale))
     await _reply(update, say("refusal.stranger", context.locale))
-
-
-# --- guards that run before every handler ------------------------------------------------------
-
-
-async def drop_redelivered_update(update: Update, context: DondocContext) -> None:
-    """Telegram may deliver an update twice: one that already stored a report stops here."""
-    if update.effective_message is None and update.callback_query is None:
-        return
-    with session_scope(context.engine) as session:
-        seen = reports.report_for_update(session=session, update_id=update.update_id)
-    if seen:
-        log.warning("update %s was delivered again; its report is already stored", update.update_id)
-        raise ApplicationHandlerStop
 
 
 # --- joining and help ---------------------------------------------------------------------------
@@ -418,85 +413,92 @@ async def button(update: Update, context: DondocContext) -> None:
     if (wanted := parse_summary_callback(query.data)) is not None:
         await _summary_full(update, context, *wanted)
         return
-    contact = _contact(update, context)
-    if contact is None:
-        await _refuse_stranger(update, context)
-        return
-    locale = context.locale
     choice = parse_callback(query.data)
     with session_scope(context.engine) as session:
-        current = periods.current_period(session=session, now=context.now())
-        assignment = (
-            reports.assignment_by_id(session=session, assignment_id=choice.assignment_id)
-            if choice
-            else None
+        press = _press(session, update, context, choice)
+    contact, assignment, locale = press.contact, press.assignment, context.locale
+    if contact is None:
+        await _refuse_stranger(update, context)
+    elif press.refusal is not None or assignment is None or choice is None:
+        log.warning("refused button %r from contact %s: %s", query.data, contact.id, press.refusal)
+        await query.answer(say("callback.refused", locale))
+        await _reply(update, say(press.refusal or "refusal.stale", locale))
+    elif press.report is None:
+        await query.answer()
+        text = say(
+            "task.status_prompt",
+            locale,
+            number=assignment.number,
+            directive=assignment.directive_code,
+            title=assignment.title,
         )
-    if choice is None or assignment is None or current is None or choice.period_id != current.id:
-        log.warning("refused button %r from contact %s", query.data, contact.id)
-        await query.answer(say("callback.refused", locale))
-        await _reply(update, say("refusal.stale", locale))
-        return
-    if contact.role is not Role.OFFICER or assignment.agency_id != contact.agency_id:
-        log.warning("refused button %r: assignment is not %s's", query.data, contact.agency_code)
-        await query.answer(say("callback.refused", locale))
-        await _reply(update, say("refusal.not_yours", locale))
-        return
-    if choice.action == "task":
-        await _ask_status(update, context, contact, assignment, current.id)
+        await _reply(
+            update, text, reply_markup=status_keyboard(assignment.id, press.period_id, locale)
+        )
     else:
-        assert choice.status is not None
-        await _record_status(update, context, contact, assignment, current.id, choice.status)
+        await query.answer(say("callback.saved", locale))
+        await _reply_saved(update, context, press.report, assignment)
 
 
-async def _ask_status(
-    update: Update,
-    context: DondocContext,
-    contact: contacts.ContactInfo,
-    assignment: reports.AssignmentInfo,
-    period_id: int,
-) -> None:
-    """A task was chosen: a note drafted by a reply now belongs to it; show the status buttons."""
-    with session_scope(context.engine) as session:
-        conversations.attach_draft_to_task(
-            session=session, contact_id=contact.id, assignment_id=assignment.id, now=context.now()
-        )
-    assert update.callback_query is not None
-    await update.callback_query.answer()
-    text = say(
-        "task.status_prompt",
-        context.locale,
-        number=assignment.number,
-        directive=assignment.directive_code,
-        title=assignment.title,
+@dataclass(frozen=True)
+class _Press:
+    """What a task or status button did, decided in one unit of work."""
+
+    contact: contacts.ContactInfo | None
+    refusal: str | None = None  # the text key of the refusal
+    assignment: reports.AssignmentInfo | None = None
+    period_id: int = 0
+    report: reports.ReportInfo | None = None  # a status stored
+
+
+def _press(
+    session: Session, update: Update, context: DondocContext, choice: CallbackChoice | None
+) -> _Press:
+    """Check a task or status button against the chat's contact and this month, then act."""
+    contact = _contact_in(session, update, context)
+    if contact is None:
+        return _Press(None)
+    now = context.now()
+    current = periods.current_period(session=session, now=now)
+    assignment = (
+        reports.assignment_by_id(session=session, assignment_id=choice.assignment_id)
+        if choice is not None
+        else None
     )
-    keyboard = status_keyboard(assignment.id, period_id, context.locale)
-    await _reply(update, text, reply_markup=keyboard)
+    if choice is None or assignment is None or current is None or choice.period_id != current.id:
+        return _Press(contact, "refusal.stale")
+    if contact.role is not Role.OFFICER or assignment.agency_id != contact.agency_id:
+        return _Press(contact, "refusal.not_yours")
+    if choice.action == "task":
+        # A note drafted by a reply now belongs to this task; the status buttons come next.
+        conversations.attach_draft_to_task(
+            session=session, contact_id=contact.id, assignment_id=assignment.id, now=now
+        )
+        return _Press(contact, assignment=assignment, period_id=current.id)
+    assert choice.status is not None
+    report = conversations.record_status_choice(
+        session=session,
+        contact_id=contact.id,
+        assignment_id=assignment.id,
+        period_id=current.id,
+        status=choice.status,
+        now=now,
+        update_id=update.update_id,
+    )
+    return _Press(contact, assignment=assignment, period_id=current.id, report=report)
 
 
-async def _record_status(
+async def _reply_saved(
     update: Update,
     context: DondocContext,
-    contact: contacts.ContactInfo,
+    report: reports.ReportInfo,
     assignment: reports.AssignmentInfo,
-    period_id: int,
-    status: Status,
 ) -> None:
-    """A status button: stored with the drafted note if there is one, else a note is asked for."""
+    """A status stored: with its drafted note, said so; without, a note is asked for."""
     locale = context.locale
-    with session_scope(context.engine) as session:
-        report = conversations.record_status_choice(
-            session=session,
-            contact_id=contact.id,
-            assignment_id=assignment.id,
-            period_id=period_id,
-            status=status,
-            now=context.now(),
-            update_id=update.update_id,
-        )
-    assert update.callback_query is not None
-    await update.callback_query.answer(say("callback.saved", locale))
     if report.note is None:
-        icon, label = STATUS_ICONS[status], status_label(status, locale)
+        assert report.status is not None
+        icon, label = STATUS_ICONS[report.status], status_label(report.status, locale)
         text = say("report.saved", locale, icon=icon, status=label, number=assignment.number)
         # In a group the note must be a reply to the bot (privacy mode): the client opens one.
         force = ForceReply() if in_group(update.effective_chat) else None
@@ -534,60 +536,85 @@ async def text_message(update: Update, context: DondocContext) -> None:
     message = update.effective_message
     if message is None or message.text is None or not addressed_to_bot(message, context.bot.id):
         return
-    contact = _contact(update, context)
+    locale, text, limit = context.locale, message.text, context.config.bot.note_max_chars
+    note = clean_note(text) if len(text) <= limit else ""
+    with session_scope(context.engine) as session:
+        contact = _contact_in(session, update, context)
+        officer = contact is not None and contact.role is Role.OFFICER
+        noted = None
+        if contact is not None and officer and note:
+            noted = _store_note(session, update, context, contact, note)
     if contact is None:
         await _refuse_stranger(update, context)
-        return
-    if contact.role is not Role.OFFICER:
-        await _reply(update, say("report.not_understood", context.locale))
-        return
-    limit = context.config.bot.note_max_chars
-    if len(message.text) > limit:
-        log.info("refused a %d-character note from contact %s", len(message.text), contact.id)
-        await _reply(
-            update, say("input.too_long", context.locale, limit=limit, length=len(message.text))
-        )
-        return
-    note = clean_note(message.text)
-    if not note:
-        await _reply(update, say("input.not_text", context.locale))
-        return
+    elif not officer:
+        await _reply(update, say("report.not_understood", locale))
+    elif len(text) > limit:
+        log.info("refused a %d-character note from contact %s", len(text), contact.id)
+        await _reply(update, say("input.too_long", locale, limit=limit, length=len(text)))
+    elif noted is None:
+        await _reply(update, say("input.not_text", locale))
+    elif noted.assignment is not None:
+        await _reply(update, say("report.note_saved", locale, number=noted.assignment.number))
+    elif noted.reply is not None:
+        await _answer_reply(update, context, noted.reply, noted.period_id)
+    else:
+        await _reply(update, say("report.not_understood", locale))
+
+
+@dataclass(frozen=True)
+class _Noted:
+    """Where a note went: the awaited note of a task, or a reply to this month's request."""
+
+    assignment: reports.AssignmentInfo | None = None
+    reply: conversations.ReplyOutcome | None = None
+    period_id: int = 0
+
+
+def _store_note(
+    session: Session,
+    update: Update,
+    context: DondocContext,
+    contact: contacts.ContactInfo,
+    note: str,
+) -> _Noted:
+    """A reply to a request is a report on it; else the note awaited after a status; else
+    (nothing was asked for) every note still counts, as a reply to this month's request."""
+    message = update.effective_message
+    assert message is not None
+    now, message_id = context.now(), message.message_id
+    period_id = None
     replied = message.reply_to_message
     if replied is not None:
-        with session_scope(context.engine) as session:
-            request = outbox.request_for_message(
-                session=session, chat_id=message.chat_id, telegram_message_id=replied.message_id
-            )
-        if request is not None and request.period_id is not None:
-            await _reply_to_request(update, context, contact, request.period_id, note)
-            return
-    await _note(update, context, contact, note)
-
-
-async def _note(
-    update: Update, context: DondocContext, contact: contacts.ContactInfo, text: str
-) -> None:
-    """The note that follows a status button."""
-    locale, now = context.locale, context.now()
-    with session_scope(context.engine) as session:
+        request = outbox.request_for_message(
+            session=session, chat_id=message.chat_id, telegram_message_id=replied.message_id
+        )
+        period_id = request.period_id if request is not None else None
+    if period_id is None:
         assignment = conversations.record_note(
             session=session,
             contact_id=contact.id,
-            text=text,
+            text=note,
             now=now,
             update_id=update.update_id,
-            message_id=update.effective_message.message_id if update.effective_message else None,
+            message_id=message_id,
         )
-    if assignment is not None:
-        await _reply(update, say("report.note_saved", locale, number=assignment.number))
-        return
-    # Nothing was asked for: every note still counts, as a reply to this month's request.
-    with session_scope(context.engine) as session:
+        if assignment is not None:
+            return _Noted(assignment=assignment)
         period = periods.current_period(session=session, now=now)
-    if period is None:
-        await _reply(update, say("report.not_understood", locale))
-    else:
-        await _reply_to_request(update, context, contact, period.id, text)
+        if period is None:
+            return _Noted()
+        period_id = period.id
+    outcome = conversations.record_reply_to_request(
+        session=session,
+        contact_id=contact.id,
+        agency_id=contact.agency_id,
+        period_id=period_id,
+        text=note,
+        now=now,
+        update_id=update.update_id,
+        message_id=message_id,
+    )
+    return _Noted(reply=outcome, period_id=period_id)
 
 
 async def edited_note(update: Update, context: DondocContext) -> None:
@@ -621,22 +648,11 @@ async def edited_note(update: Update, context: DondocContext) -> None:
         await _reply(update, say("report.note_edited", context.locale, number=assignment.number))
 
 
-async def _reply_to_request(
-    update: Update, context: DondocContext, contact: contacts.ContactInfo, period_id: int, text: str
+async def _answer_reply(
+    update: Update, context: DondocContext, outcome: conversations.ReplyOutcome, period_id: int
 ) -> None:
-    """A plain reply to a request is a report: stored, then the status is asked for."""
+    """A reply to a request was stored: said so, or its status or its task is asked for."""
     locale, zone = context.locale, context.config.schedule.zone
-    with session_scope(context.engine) as session:
-        outcome = conversations.record_reply_to_request(
-            session=session,
-            contact_id=contact.id,
-            agency_id=contact.agency_id,
-            period_id=period_id,
-            text=text,
-            now=context.now(),
-            update_id=update.update_id,
-            message_id=update.effective_message.message_id if update.effective_message else None,
-        )
     owed = outcome.tasks
     if len(owed) == 1 and outcome.status is not None:
         await _reply(update, say("report.note_saved", locale, number=owed[0].number))
@@ -699,6 +715,11 @@ async def chat_migrated(update: Update, context: DondocContext) -> None:
 
 async def on_error(update: object, context: DondocContext) -> None:
     """Log the failure (the alert chat hears of it) and tell the user truly: not recorded."""
+    if isinstance(context.error, reports.AlreadyStored):
+        # Telegram delivers at least once: the report of this update is stored already, and
+        # its unit of work was rolled back whole. Nothing is said twice.
+        log.warning("update %s was delivered again; its report is already stored", context.error)
+        return
     log.error("error while handling an update", exc_info=context.error)
     locale, alerts = context.locale, context.bot_data.alerts
     if not isinstance(update, Update):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import insert
 from sqlmodel import Session, col, select
 
 from db.models import (
@@ -27,6 +28,9 @@ class AuditInfo:
     update_id: int | None
 
 
+_NEW_ENTRY = insert(AuditEntry)
+
+
 def person_actor(user_id: int, display_name: str) -> str:
     """How the audit log names a person acting in chat."""
     return f"user:{user_id} {display_name}"
@@ -44,16 +48,17 @@ def record_audit(
     update_id: int | None = None,
 ) -> None:
     """Add a line to the audit log, in the same unit of work as the change it records."""
-    session.add(
-        AuditEntry(
-            at=now,
-            actor=actor,
-            action=action,
-            subject=subject,
-            agency_id=agency_id,
-            detail=detail,
-            update_id=update_id,
-        )
+    session.connection().execute(
+        _NEW_ENTRY,
+        {
+            "at": now,
+            "actor": actor,
+            "action": action,
+            "subject": subject,
+            "agency_id": agency_id,
+            "detail": detail,
+            "update_id": update_id,
+        },
     )
 
 

@@ -6,16 +6,21 @@ Data functions take a keyword-only session and return plain data, not ORM rows.
 from __future__ import annotations
 
 import secrets
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
+from sqlalchemy import bindparam, delete
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from db.audit import person_actor, record_audit
-from db.conversations import clear_conversation
 from db.models import (
     Agency,
     Contact,
+    ContactRevision,
+    Conversation,
     Invite,
     Role,
 )
@@ -80,15 +85,60 @@ def _contact_info(contact: Contact, agency: Agency) -> ContactInfo:
     )
 
 
+# Built once: the bot runs these on every update.
+_CONTACT_FOR_CHAT: Any = (  # typed loosely: its rows become ContactInfo
+    sa_select(
+        col(Contact.id),
+        col(Contact.agency_id),
+        col(Agency.code),
+        col(Agency.name),
+        col(Contact.role),
+        col(Contact.chat_id),
+        col(Contact.user_id),
+        col(Contact.display_name),
+    )
+    .join(Agency, col(Agency.id) == Contact.agency_id)
+    .where(col(Contact.chat_id) == bindparam("chat_id"), col(Contact.active).is_(True))
+    .order_by(col(Contact.id))
+    .limit(1)
+)
+_REVISION = select(ContactRevision.revision).where(ContactRevision.id == 1)
+
+
 def contact_for_chat(*, session: Session, chat_id: int) -> ContactInfo | None:
     """The active contact registered in this chat, if any."""
-    row = session.exec(
-        select(Contact, Agency)
-        .join(Agency, col(Agency.id) == Contact.agency_id)
-        .where(Contact.chat_id == chat_id, col(Contact.active).is_(True))
-        .order_by(col(Contact.id))
-    ).first()
-    return _contact_info(*row) if row else None
+    row = session.connection().execute(_CONTACT_FOR_CHAT, {"chat_id": chat_id}).first()
+    return ContactInfo(*row) if row else None
+
+
+class ContactBook:
+    """Who is behind each chat, remembered between updates until any contact changes.
+
+    Every write to the contacts (a join, a revocation, a moved group, an unreachable chat),
+    from this process or any other, moves the database's contact revision (a trigger keeps
+    it); the book reads that one number per update and forgets everything when it moved.
+    Strangers are remembered too (as None), the oldest chats dropped beyond `size`.
+    """
+
+    def __init__(self, size: int = 10_000) -> None:
+        self.size = size
+        self._revision: int | None = None
+        self._chats: OrderedDict[int, ContactInfo | None] = OrderedDict()
+
+    def for_chat(self, *, session: Session, chat_id: int) -> ContactInfo | None:
+        """The active contact registered in this chat, if any."""
+        revision = session.connection().execute(_REVISION).scalar()
+        if revision != self._revision:
+            self._chats.clear()
+            self._revision = revision
+        if chat_id in self._chats:
+            self._chats.move_to_end(chat_id)
+            return self._chats[chat_id]
+        found = contact_for_chat(session=session, chat_id=chat_id)
+        self._chats[chat_id] = found
+        if len(self._chats) > self.size:
+            self._chats.popitem(last=False)
+        return found
 
 
 def move_chat(*, session: Session, old_chat_id: int, new_chat_id: int, now: datetime) -> int:
@@ -377,7 +427,10 @@ def revoke_contact(
     if contact.active:
         contact.active = False
         session.add(contact)
-        clear_conversation(session=session, contact_id=contact_id)
+        # What the bot was waiting for from this contact ends with it.
+        session.connection().execute(
+            delete(Conversation).where(col(Conversation.contact_id) == contact_id)
+        )
         record_audit(
             session=session,
             now=now,

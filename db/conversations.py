@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import bindparam, delete, insert, update
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from db.models import (
@@ -21,8 +23,8 @@ from db.reports import (
     ReportInfo,
     assignment_by_id,
     assignments_of_agency,
+    latest_status,
     record_report,
-    report_history,
 )
 
 
@@ -38,19 +40,21 @@ class ConversationInfo:
     report_id: int | None
 
 
+_CONVERSATION = sa_select(
+    col(Conversation.contact_id),
+    col(Conversation.period_id),
+    col(Conversation.assignment_id),
+    col(Conversation.awaiting),
+    col(Conversation.draft_note),
+    col(Conversation.report_id),
+).where(col(Conversation.contact_id) == bindparam("contact_id"))
+_CONVERSATION_ROW = col(Conversation.contact_id) == bindparam("of_contact")
+
+
 def get_conversation(*, session: Session, contact_id: int) -> ConversationInfo | None:
     """What the bot is waiting for from this contact."""
-    row = session.get(Conversation, contact_id)
-    if row is None:
-        return None
-    return ConversationInfo(
-        row.contact_id,
-        row.period_id,
-        row.assignment_id,
-        row.awaiting,
-        row.draft_note,
-        row.report_id,
-    )
+    row = session.connection().execute(_CONVERSATION, {"contact_id": contact_id}).first()
+    return ConversationInfo(*row) if row else None
 
 
 def set_conversation(
@@ -65,22 +69,36 @@ def set_conversation(
     report_id: int | None = None,
 ) -> None:
     """Remember what comes next from this contact (one thing at a time)."""
-    row = session.get(Conversation, contact_id) or Conversation(
-        contact_id=contact_id, period_id=period_id, awaiting=awaiting, updated_at=now
+    values = {
+        "period_id": period_id,
+        "awaiting": awaiting,
+        "updated_at": now,
+        "assignment_id": assignment_id,
+        "draft_note": draft_note,
+        "report_id": report_id,
+    }
+    connection = session.connection()
+    changed = connection.execute(
+        update(Conversation).where(_CONVERSATION_ROW), {"of_contact": contact_id, **values}
     )
-    row.period_id, row.awaiting, row.updated_at = period_id, awaiting, now
-    row.assignment_id, row.draft_note, row.report_id = assignment_id, draft_note, report_id
-    session.add(row)
-    session.flush()
+    if changed.rowcount == 0:
+        connection.execute(insert(Conversation), {"contact_id": contact_id, **values})
 
 
 def attach_draft_to_task(
     *, session: Session, contact_id: int, assignment_id: int, now: datetime
 ) -> None:
     """A note drafted by a reply to a several-task request now belongs to the chosen task."""
-    row = session.get(Conversation, contact_id)
-    if row is not None and row.awaiting == "status" and row.assignment_id is None:
-        row.assignment_id, row.updated_at = assignment_id, now
+    session.connection().execute(
+        update(Conversation)
+        .where(
+            _CONVERSATION_ROW,
+            col(Conversation.awaiting) == "status",
+            col(Conversation.assignment_id).is_(None),
+        )
+        .values(assignment_id=assignment_id, updated_at=now),
+        {"of_contact": contact_id},
+    )
 
 
 def record_status_choice(
@@ -94,7 +112,7 @@ def record_status_choice(
     update_id: int | None = None,
 ) -> ReportInfo:
     """Store a pressed status, with the note drafted for this task if any; else await a note."""
-    row = session.get(Conversation, contact_id)
+    row = get_conversation(session=session, contact_id=contact_id)
     note = None
     if (
         row is not None
@@ -140,13 +158,13 @@ def add_note(
     message_id: int | None = None,
 ) -> ReportInfo:
     """A new version carrying this note and the task's latest status (if it has one)."""
-    history = report_history(session=session, assignment_id=assignment_id, period_id=period_id)
+    status = latest_status(session=session, assignment_id=assignment_id, period_id=period_id)
     return record_report(
         session=session,
         assignment_id=assignment_id,
         period_id=period_id,
         contact_id=contact_id,
-        status=history[-1].status if history else None,
+        status=status,
         note=note,
         now=now,
         update_id=update_id,
@@ -221,7 +239,7 @@ def record_note(
     message_id: int | None = None,
 ) -> AssignmentInfo | None:
     """The note awaited after a status button, as a new version; None if none was awaited."""
-    row = session.get(Conversation, contact_id)
+    row = get_conversation(session=session, contact_id=contact_id)
     if row is None or row.awaiting != "note" or row.assignment_id is None:
         return None
     add_note(
@@ -278,7 +296,6 @@ def record_edited_note(
 
 def clear_conversation(*, session: Session, contact_id: int) -> None:
     """Forget what the bot was waiting for."""
-    row = session.get(Conversation, contact_id)
-    if row is not None:
-        session.delete(row)
-        session.flush()
+    session.connection().execute(
+        delete(Conversation).where(_CONVERSATION_ROW), {"of_contact": contact_id}
+    )

@@ -136,6 +136,17 @@ class Contact(SQLModel, table=True):
     unreachable_since: datetime | None = None
 
 
+class ContactRevision(SQLModel, table=True):
+    """One row whose counter moves with every change to the contacts (a database trigger).
+
+    The bot remembers who is behind each chat and forgets when this moves, whoever made
+    the change: the bot, a command, another instance.
+    """
+
+    id: int = Field(default=1, primary_key=True)
+    revision: int = 0
+
+
 class Invite(SQLModel, table=True):
     """A one-time code that binds whoever uses it to an agency and a role."""
 

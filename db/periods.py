@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
+from sqlalchemy import bindparam
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from db.engine import insert_or_ignore
@@ -33,6 +36,23 @@ class PeriodInfo:
     def label(self) -> str:
         """The month as the Office writes it: 08/2021."""
         return month_label(self.month)
+
+
+# Built once: the bot asks for the current period on every button.
+_PERIOD_COLUMNS = (
+    col(ReportingPeriod.id),
+    col(ReportingPeriod.month),
+    col(ReportingPeriod.request_at),
+    col(ReportingPeriod.due_at),
+    col(ReportingPeriod.digest_at),
+)
+_CURRENT: Any = (
+    sa_select(*_PERIOD_COLUMNS)
+    .where(col(ReportingPeriod.request_at) <= bindparam("now"))
+    .order_by(col(ReportingPeriod.request_at).desc())
+    .limit(1)
+)
+_BY_ID: Any = sa_select(*_PERIOD_COLUMNS).where(col(ReportingPeriod.id) == bindparam("period_id"))
 
 
 def _period_info(row: ReportingPeriod) -> PeriodInfo:
@@ -73,15 +93,11 @@ def period_by_month(*, session: Session, month: str) -> PeriodInfo | None:
 
 def period_by_id(*, session: Session, period_id: int) -> PeriodInfo | None:
     """A period by id."""
-    row = session.get(ReportingPeriod, period_id)
-    return _period_info(row) if row else None
+    row = session.connection().execute(_BY_ID, {"period_id": period_id}).first()
+    return PeriodInfo(*row) if row else None
 
 
 def current_period(*, session: Session, now: datetime) -> PeriodInfo | None:
     """The latest period whose request time has come."""
-    row = session.exec(
-        select(ReportingPeriod)
-        .where(ReportingPeriod.request_at <= now)
-        .order_by(col(ReportingPeriod.request_at).desc())
-    ).first()
-    return _period_info(row) if row else None
+    row = session.connection().execute(_CURRENT, {"now": now}).first()
+    return PeriodInfo(*row) if row else None

@@ -8,8 +8,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import bindparam, func, insert
+from sqlalchemy import select as sa_select
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from db.audit import person_actor, record_audit
@@ -63,30 +66,60 @@ def _report_info(report: StatusReport, contact: Contact) -> ReportInfo:
     )
 
 
-def _assignment_query():  # type: ignore[no-untyped-def]
-    return (
-        select(Assignment, Task, Directive)
-        .join(Task, col(Task.id) == Assignment.task_id)
-        .join(Directive, col(Directive.id) == Task.directive_id)
-        .where(col(Directive.active).is_(True), col(Task.monthly).is_(True))
-        .order_by(col(Directive.id), col(Task.position))
+class AlreadyStored(Exception):
+    """This Telegram update's report is stored already: Telegram delivered the update again."""
+
+
+# The statements the bot runs on every update are built once.
+_ASSIGNMENTS: Any = (  # typed loosely: its rows become AssignmentInfo
+    sa_select(
+        col(Assignment.id),
+        col(Assignment.agency_id),
+        col(Task.id),
+        col(Task.number),
+        col(Task.title),
+        col(Directive.code),
+        col(Assignment.role),
+        col(Task.deadline),
     )
-
-
-def _assignment_info(a: Assignment, t: Task, d: Directive) -> AssignmentInfo:
-    return AssignmentInfo(a.id, a.agency_id, t.id, t.number, t.title, d.code, a.role, t.deadline)  # type: ignore[arg-type]
+    .join(Task, col(Task.id) == Assignment.task_id)
+    .join(Directive, col(Directive.id) == Task.directive_id)
+    .where(col(Directive.active).is_(True), col(Task.monthly).is_(True))
+    .order_by(col(Directive.id), col(Task.position))
+)
+_ASSIGNMENT_BY_ID = _ASSIGNMENTS.where(col(Assignment.id) == bindparam("assignment_id"))
+_ASSIGNMENTS_OF_AGENCY = _ASSIGNMENTS.where(col(Assignment.agency_id) == bindparam("agency_id"))
+_LATEST_STATUS = (
+    select(StatusReport.status)
+    .where(
+        col(StatusReport.assignment_id) == bindparam("assignment_id"),
+        col(StatusReport.period_id) == bindparam("period_id"),
+    )
+    .order_by(col(StatusReport.id).desc())
+    .limit(1)
+)
+_REPORTER = select(Contact.user_id, Contact.display_name, Contact.agency_id).where(
+    col(Contact.id) == bindparam("contact_id")
+)
+_NEW_REPORT = insert(StatusReport)
 
 
 def assignments_of_agency(*, session: Session, agency_id: int) -> list[AssignmentInfo]:
     """The monthly-reported tasks an agency holds in active directives, in document order."""
-    rows = session.exec(_assignment_query().where(Assignment.agency_id == agency_id))
-    return [_assignment_info(*row) for row in rows]
+    rows = session.connection().execute(_ASSIGNMENTS_OF_AGENCY, {"agency_id": agency_id})
+    return [AssignmentInfo(*row) for row in rows]
 
 
 def assignment_by_id(*, session: Session, assignment_id: int) -> AssignmentInfo | None:
     """One assignment, if it exists and is still reported monthly."""
-    row = session.exec(_assignment_query().where(Assignment.id == assignment_id)).first()
-    return _assignment_info(*row) if row else None
+    row = session.connection().execute(_ASSIGNMENT_BY_ID, {"assignment_id": assignment_id}).first()
+    return AssignmentInfo(*row) if row else None
+
+
+def latest_status(*, session: Session, assignment_id: int, period_id: int) -> Status | None:
+    """The status of the latest version of a report (None if it has none yet)."""
+    params = {"assignment_id": assignment_id, "period_id": period_id}
+    return session.connection().execute(_LATEST_STATUS, params).scalar()
 
 
 def latest_reports(
@@ -138,39 +171,44 @@ def record_report(
     update_id: int | None = None,
     message_id: int | None = None,
 ) -> ReportInfo:
-    """Add a new version of the report; earlier versions stay as history."""
-    report = StatusReport(
-        assignment_id=assignment_id,
-        period_id=period_id,
-        status=status,
-        note=note,
-        contact_id=contact_id,
-        reported_at=now,
-        update_id=update_id,
-        message_id=message_id,
-    )
-    session.add(report)
-    session.flush()
-    contact = session.get(Contact, contact_id)
-    assert contact is not None
+    """Add a new version of the report; earlier versions stay as history.
+
+    A report is stored once per Telegram update: the same update again (Telegram delivers
+    at least once) raises `AlreadyStored`, and the unit of work is rolled back whole.
+    """
+    connection = session.connection()
+    reporter = connection.execute(_REPORTER, {"contact_id": contact_id}).one()
+    try:
+        inserted = connection.execute(
+            _NEW_REPORT,
+            {
+                "assignment_id": assignment_id,
+                "period_id": period_id,
+                "status": status,
+                "note": note,
+                "contact_id": contact_id,
+                "reported_at": now,
+                "update_id": update_id,
+                "message_id": message_id,
+            },
+        )
+    except IntegrityError as exc:
+        if update_id is not None and "update_id" in str(exc.orig):
+            raise AlreadyStored(update_id) from exc
+        raise
+    report_id = int(inserted.inserted_primary_key[0])  # type: ignore[index]
     record_audit(
         session=session,
         now=now,
-        actor=person_actor(contact.user_id, contact.display_name),
+        actor=person_actor(reporter.user_id, reporter.display_name),
         action="report.recorded",
-        subject=f"report:{report.id}",
-        agency_id=contact.agency_id,
+        subject=f"report:{report_id}",
+        agency_id=reporter.agency_id,
         detail=f"assignment {assignment_id}, status {status.value if status else '-'}, "
         f"note {len(note or '')} chars",
         update_id=update_id,
     )
-    return _report_info(report, contact)
-
-
-def report_for_update(*, session: Session, update_id: int) -> bool:
-    """Whether a report was already stored from this Telegram update (a redelivery)."""
-    found = session.exec(select(StatusReport.id).where(StatusReport.update_id == update_id))
-    return found.first() is not None
+    return ReportInfo(report_id, assignment_id, status, note, now, reporter.display_name)
 
 
 def report_history(*, session: Session, assignment_id: int, period_id: int) -> list[ReportInfo]:
@@ -224,7 +262,8 @@ def agencies_of_task(*, session: Session, task_id: int) -> list[int]:
 
 def assignment_of(*, session: Session, task_id: int, agency_id: int) -> AssignmentInfo | None:
     """An agency's assignment on a task."""
-    row = session.exec(
-        _assignment_query().where(Assignment.task_id == task_id, Assignment.agency_id == agency_id)
-    ).first()
-    return _assignment_info(*row) if row else None
+    query = _ASSIGNMENTS.where(
+        col(Assignment.task_id) == task_id, col(Assignment.agency_id) == agency_id
+    )
+    row = session.connection().execute(query).first()
+    return AssignmentInfo(*row) if row else None

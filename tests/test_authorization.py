@@ -7,6 +7,7 @@ Forged callback data is sent the way a modified client would (`SimUser.press_for
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -14,9 +15,10 @@ from sqlmodel import func, select
 
 from bot_api_server import SimUser
 from db import contacts, periods, reports
-from db.engine import session_scope
+from db.engine import make_engine, session_scope, upgrade_schema
+from db.loading import load_data, read_data_file
 from db.models import AuditEntry, Contact, Role, StatusReport
-from dondoc.stage import Stage
+from dondoc.stage import REFERENCE_FILES, Stage
 from jobs.calendar import period_times
 from jobs.plan import open_period
 from tests.test_chat_flows import button_data
@@ -256,3 +258,59 @@ async def test_an_officer_removed_between_the_status_and_the_note_cannot_add_the
         actions = session.exec(select(AuditEntry.action)).all()
     assert notes == [None]  # the status pressed before the removal stays, the note never came
     assert "contact.revoked" in actions
+
+
+async def test_an_officer_revoked_by_another_process_is_refused_on_the_next_message(
+    stage: Stage, database_url: str
+) -> None:
+    # The bot remembers who is behind each chat; a change made elsewhere (the administrator's
+    # `dondoc contacts revoke`, another instance) must reach it at once, not after a restart.
+    officer = await stage.join(4011, "Lan", "so-khdt")
+    assert HELP_OFFICER in (await officer.send_and_wait("/help"))["text"]
+    elsewhere = make_engine(database_url)
+    try:
+        with session_scope(elsewhere) as session:
+            contact = contacts.contact_for_chat(session=session, chat_id=officer.id)
+            assert contact is not None
+            contacts.revoke_contact(session=session, contact_id=contact.id, now=stage.clock())
+    finally:
+        elsewhere.dispose()
+
+    refused = await officer.send_and_wait("Báo cáo: đã hoàn thành 80% khối lượng")
+
+    assert STRANGER in refused["text"]
+    assert counts(stage)[0] == 0
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
+def test_the_contact_book_forgets_when_any_contact_changes_and_keeps_strangers_bounded(
+    kind: str, database_url: str, request: pytest.FixtureRequest
+) -> None:
+    url = database_url if kind == "sqlite" else request.getfixturevalue("postgresql_url")
+    engine = make_engine(url)
+    upgrade_schema(engine)
+    book = contacts.ContactBook(size=2)
+    try:
+        with session_scope(engine) as session:
+            load_data(session=session, data=read_data_file(REFERENCE_FILES[0]), source="registry")
+            assert book.for_chat(session=session, chat_id=1) is None
+            assert book.for_chat(session=session, chat_id=2) is None
+            assert book.for_chat(session=session, chat_id=3) is None
+            assert len(book._chats) == 2  # the oldest stranger was dropped
+            agency = contacts.agency_by_code(session=session, code="so-khdt")
+            assert agency is not None and agency.id is not None
+            session.add(
+                Contact(
+                    agency_id=agency.id,
+                    role=Role.OFFICER,
+                    user_id=3,
+                    chat_id=3,
+                    display_name="Lan",
+                    joined_at=datetime(2021, 8, 1, tzinfo=UTC),
+                )
+            )
+            session.flush()
+            found = book.for_chat(session=session, chat_id=3)
+        assert found is not None and found.agency_code == "so-khdt"
+    finally:
+        engine.dispose()
