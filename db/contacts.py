@@ -19,11 +19,11 @@ from db.audit import person_actor, record_audit
 from db.models import (
     Agency,
     Contact,
-    ContactRevision,
     Conversation,
     Invite,
     Role,
 )
+from db.revisions import data_revision
 
 INVITE_BYTES = 16  # 128 bits, URL-safe: fits Telegram's 64-character start parameter
 
@@ -102,7 +102,6 @@ _CONTACT_FOR_CHAT: Any = (  # typed loosely: its rows become ContactInfo
     .order_by(col(Contact.id))
     .limit(1)
 )
-_REVISION = select(ContactRevision.revision).where(ContactRevision.id == 1)
 
 
 def contact_for_chat(*, session: Session, chat_id: int) -> ContactInfo | None:
@@ -127,7 +126,7 @@ class ContactBook:
 
     def for_chat(self, *, session: Session, chat_id: int) -> ContactInfo | None:
         """The active contact registered in this chat, if any."""
-        revision = session.connection().execute(_REVISION).scalar()
+        revision = data_revision(session=session, name="contact")
         if revision != self._revision:
             self._chats.clear()
             self._revision = revision

@@ -136,14 +136,15 @@ class Contact(SQLModel, table=True):
     unreachable_since: datetime | None = None
 
 
-class ContactRevision(SQLModel, table=True):
-    """One row whose counter moves with every change to the contacts (a database trigger).
+class DataRevision(SQLModel, table=True):
+    """A counter per watched table (contact, assignment, task, directive), moved by a
+    database trigger on every change to it, whoever makes the change.
 
-    The bot remembers who is behind each chat and forgets when this moves, whoever made
-    the change: the bot, a command, another instance.
+    The bot remembers who is behind each chat, and the planner what it planned, until
+    the counters they read move.
     """
 
-    id: int = Field(default=1, primary_key=True)
+    name: str = Field(primary_key=True)
     revision: int = 0
 
 

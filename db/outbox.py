@@ -24,7 +24,7 @@ from sqlalchemy import ColumnElement, and_, func, or_, update
 from sqlmodel import Session, col, select
 
 from db.contacts import ContactInfo, contacts_of_agency
-from db.engine import insert_or_ignore
+from db.engine import insert_ignoring, insert_or_ignore
 from db.models import Contact, MessageKind, OutboundMessage, OutboundPart, ReportingPeriod, Role
 from db.reports import owing_agencies, pending_assignments
 
@@ -190,6 +190,64 @@ def plan_message(
         },
         unique=["key"],
     )
+
+
+@dataclass(frozen=True)
+class Owed:
+    """A message the plan says is owed, before it is a row."""
+
+    key: str
+    kind: MessageKind
+    contact: ContactInfo
+    due_at: datetime
+    task_id: int | None = None
+
+
+def plan_messages(*, session: Session, period_id: int, messages: list[Owed]) -> int:
+    """Write the rows of the owed messages that have none yet, in one statement; how many.
+
+    The period's keys are read once, so only what is new is inserted; the insert still
+    ignores a key another planner wrote meanwhile.
+    """
+    connection = session.connection()
+    known = set(
+        connection.execute(
+            select(OutboundMessage.key).where(col(OutboundMessage.period_id) == period_id)
+        ).scalars()
+    )
+    rows = [
+        {
+            "key": message.key,
+            "kind": message.kind,
+            "contact_id": message.contact.id,
+            "period_id": period_id,
+            "chat_id": message.contact.chat_id,
+            "due_at": message.due_at,
+            "task_id": message.task_id,
+            "about_contact_id": None,
+            "attempts": 0,
+            "in_doubt": False,
+        }
+        for message in messages
+        if message.key not in known
+    ]
+    if not rows:
+        return 0
+    statement = insert_ignoring(connection.dialect.name, OutboundMessage, ["key"])
+    written = connection.execute(statement, rows).rowcount
+    return written if written >= 0 else len(rows)
+
+
+def requests_sent(*, session: Session, period_id: int) -> dict[int, datetime]:
+    """When each contact's request of the period was sent, for those sent."""
+    rows = session.connection().execute(
+        select(OutboundMessage.contact_id, OutboundMessage.sent_at).where(
+            col(OutboundMessage.period_id) == period_id,
+            col(OutboundMessage.kind) == MessageKind.REQUEST,
+            col(OutboundMessage.sent_at).is_not(None),
+        )
+    )
+    return {contact_id: sent_at for contact_id, sent_at in rows}
 
 
 def plan_reminders_now(*, session: Session, period_id: int, now: datetime) -> int:

@@ -20,7 +20,7 @@ from telegram import Bot
 
 from dondoc.config import Config
 from jobs.delivery import DeliveryResult, Pacer, deliver_owed
-from jobs.plan import plan_owed
+from jobs.plan import PlanMemo, plan_owed
 
 
 @dataclass
@@ -39,9 +39,16 @@ async def run_cycle(
     now: datetime,
     pacer: Pacer | None = None,
     stopping: Callable[[], bool] = lambda: False,
+    memo: PlanMemo | None = None,
 ) -> CycleResult:
-    """Write the rows of every message owed at `now`, then send them (until `stopping()`)."""
-    month, planned = plan_owed(engine=engine, config=config, now=now)
+    """Write the rows of every message owed at `now`, then send them (until `stopping()`).
+
+    Planning runs in a worker thread with its own session: a sweep over tens of thousands
+    of contacts never holds up the updates waiting on the event loop.
+    """
+    month, planned = await asyncio.to_thread(
+        plan_owed, engine=engine, config=config, now=now, memo=memo
+    )
     sent = await deliver_owed(
         bot=bot, engine=engine, config=config, now=now, pacer=pacer, stopping=stopping
     )
@@ -62,6 +69,7 @@ class SendOuts:
         self._again = False
         self._stopping = False
         self._current: asyncio.Future[CycleResult] | None = None
+        self._memo = PlanMemo()  # what this process last planned from
 
     def stop(self) -> None:
         """Wind down: the send-out in progress finishes the rows it holds and claims no more.
@@ -94,6 +102,7 @@ class SendOuts:
                     now=self.clock(),
                     pacer=self.pacer,
                     stopping=lambda: self._stopping,
+                    memo=self._memo,
                 )
                 total.add(result)
                 total.period, total.planned = result.period, total.planned + result.planned

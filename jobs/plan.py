@@ -5,6 +5,12 @@ reminders, the escalation and the digest) with its due time, whether or not its
 time has come. `owed_now` keeps those due at `now` that are still useful, and
 `plan_owed` writes them as outbound rows (unique on their key, inserted or
 ignored, so running it again — or in two processes at once — writes each once).
+
+Planning costs what changed, not what exists: what is owed depends only on the
+data (contacts, tasks, assignments, directives: their revisions) and on which of
+the cycle's moments have passed, so a `PlanMemo` that saw the same of both
+plans nothing; when something changed, the rows already written are read in one
+query and only the new ones inserted, in one statement.
 """
 
 from __future__ import annotations
@@ -15,7 +21,7 @@ from datetime import datetime
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from db import contacts, outbox, periods, reports
+from db import contacts, outbox, periods, reports, revisions
 from db.engine import session_scope
 from db.models import Directive, MessageKind, Task
 from dondoc.config import Config
@@ -151,25 +157,52 @@ def open_period(*, session: Session, times: PeriodTimes, now: datetime) -> perio
     )
 
 
-def plan_owed(*, engine: Engine, config: Config, now: datetime) -> tuple[str, int]:
-    """Open this month's period and write a row for every message owed at `now`."""
+@dataclass
+class PlanMemo:
+    """What the last planning of this process saw; the same again means nothing new is owed."""
+
+    seen: tuple[object, ...] | None = None
+
+
+def _moments(session: Session, config: Config, times: PeriodTimes) -> list[datetime]:
+    """Every moment of the month at which what is owed can change (a due time, an expiry)."""
+    start, end = month_bounds(times.month, config.schedule)
+    moments = [times.request_at, *times.nudges, times.due_at, times.digest_at, times.escalation_at]
+    for task in _deadline_tasks(session, start, end, config):
+        assert task.deadline is not None
+        moments.append(deadline_reminder_at(task.deadline, config.schedule))
+        moments.append(end_of_day(task.deadline, config.schedule))
+    return sorted(moments)
+
+
+def plan_owed(
+    *, engine: Engine, config: Config, now: datetime, memo: PlanMemo | None = None
+) -> tuple[str, int]:
+    """Open this month's period and write a row for every message owed at `now`.
+
+    With a `memo`, nothing is planned when neither the data nor the passed moments changed
+    since it was last filled.
+    """
     times = period_times(month_of(now, config.schedule), config.schedule)
-    written = 0
     with session_scope(engine) as session:
         period = open_period(session=session, times=times, now=now)
-        for item in owed_now(plan_period(session=session, config=config, times=times), now):
-            request_key = f"request:{times.month}:contact:{item.contact.id}"
-            if item.kind is MessageKind.NUDGE and not outbox.sent_before(
-                session=session, key=request_key, moment=item.due_at
-            ):
-                continue  # the request went out late (after downtime): this nudge adds nothing
-            written += outbox.plan_message(
-                session=session,
-                key=item.key,
-                kind=item.kind,
-                contact=item.contact,
-                period_id=period.id,
-                due_at=item.due_at,
-                task_id=item.task_id,
-            )
+        passed = sum(1 for moment in _moments(session, config, times) if moment <= now)
+        seen = (times.month, passed, revisions.data_revisions(session=session))
+        if memo is not None and memo.seen == seen:
+            return times.month, 0
+        owed = owed_now(plan_period(session=session, config=config, times=times), now)
+        requests_sent = outbox.requests_sent(session=session, period_id=period.id)
+        written = outbox.plan_messages(
+            session=session,
+            period_id=period.id,
+            messages=[
+                outbox.Owed(item.key, item.kind, item.contact, item.due_at, item.task_id)
+                for item in owed
+                # A request that went out late (after downtime) makes its nudges pointless.
+                if item.kind is not MessageKind.NUDGE
+                or requests_sent.get(item.contact.id, item.due_at) < item.due_at
+            ],
+        )
+    if memo is not None:
+        memo.seen = seen
     return times.month, written

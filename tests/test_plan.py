@@ -5,15 +5,20 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
+
+from sqlalchemy import Engine
+from sqlmodel import select
 
 from db.contacts import ContactInfo, create_invite, redeem_invite
 from db.engine import make_engine, session_scope, upgrade_schema
 from db.loading import load_data, read_data_file
-from db.models import MessageKind, Role
+from db.models import MessageKind, OutboundMessage, Role
+from dondoc.config import Config
+from dondoc.fanout import fanout_city
 from dondoc.stage import REFERENCE_FILES
-from jobs.plan import Planned, owed_now
+from jobs.plan import PlanMemo, Planned, owed_now, plan_owed
 from tests.conftest import hanoi
 
 OFFICER = ContactInfo(1, 1, "so-y-te", "Sở Y tế", Role.OFFICER, 11, 11, "Lan")
@@ -90,3 +95,58 @@ def test_dondoc_schedule_prints_the_plan_of_a_month(tmp_path: Path) -> None:
     ]
     assert "Mon 16/08 08:30" in rows[0] and "Sở Y tế — Cán bộ 11" in rows[0]
     assert "Mon 23/08 08:00" in rows[3] and "Cán bộ 12" in rows[3]
+
+
+def test_a_sweep_with_nothing_new_plans_nothing_and_a_late_joiner_is_planned_at_the_next(
+    tmp_path: Path,
+) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'plan.db'}")
+    upgrade_schema(engine)
+    registry, directive = fanout_city(3)
+    with session_scope(engine) as session:
+        load_data(session=session, data=registry, source="registry")
+        load_data(session=session, data=directive, source="directive")
+    join_officer(engine, "dv-00000", 701)
+    join_officer(engine, "dv-00001", 702)
+    config = Config()
+    memo = PlanMemo()
+    after_request = hanoi(2021, 8, 16, 9, 0)
+
+    assert plan_owed(engine=engine, config=config, now=after_request, memo=memo) == ("2021-08", 2)
+    # Ten minutes later nothing changed: nothing is read or written but the revisions.
+    later = after_request + timedelta(minutes=10)
+    assert plan_owed(engine=engine, config=config, now=later, memo=memo) == ("2021-08", 0)
+    assert memo.seen is not None
+    # An officer joins (in any process): the next sweep plans that officer's request only.
+    join_officer(engine, "dv-00002", 703)
+    assert plan_owed(engine=engine, config=config, now=later, memo=memo) == ("2021-08", 1)
+    # A nudge's time comes: one per officer whose request went out before it (none was
+    # sent here, so none is owed), and planning ran again because a moment passed.
+    seen_before = memo.seen
+    nudge_time = hanoi(2021, 8, 20, 9, 0)
+    assert plan_owed(engine=engine, config=config, now=nudge_time, memo=memo) == ("2021-08", 0)
+    assert memo.seen != seen_before
+    with session_scope(engine) as session:
+        keys = session.exec(select(OutboundMessage.key)).all()
+    assert sorted(key.split(":")[0] for key in keys) == ["request"] * 3
+    engine.dispose()
+
+
+def join_officer(engine: Engine, agency: str, user_id: int) -> None:
+    """An officer of `agency` redeems an invite, as `/start CODE` would."""
+    with session_scope(engine) as session:
+        made = create_invite(
+            session=session,
+            agency_code=agency,
+            role=Role.OFFICER,
+            now=hanoi(2021, 8, 1),
+            valid_days=7,
+        )
+        redeem_invite(
+            session=session,
+            code=made.code,
+            user_id=user_id,
+            chat_id=user_id,
+            display_name=f"Cán bộ {user_id}",
+            now=hanoi(2021, 8, 2),
+        )
