@@ -33,7 +33,9 @@ from telegram.request import BaseRequest
 from bot import handlers
 from bot.alerts import Alerts
 from bot.context import Clock, DondocContext, Services, system_clock
+from bot.ordering import ChatOrderedUpdates
 from db.contacts import ContactBook
+from db.reports import AssignmentBook
 from dondoc.config import Config
 from dondoc.redact import redact_in_logs
 from jobs.cycle import CycleResult, SendOuts
@@ -101,6 +103,7 @@ def build_application(
         .base_url(config.bot.api_base_url)
         .context_types(ContextTypes(context=DondocContext, bot_data=Services))
         .post_init(_post_init)
+        .concurrent_updates(ChatOrderedUpdates())
     )
     if request is not None:
         builder = builder.request(request)
@@ -115,6 +118,7 @@ def build_application(
     )
     services.alerts = Alerts(config.bot.alert_chat_id, locale=config.bot.locale)
     services.contacts = ContactBook()
+    services.assignments = AssignmentBook()
 
     # A group upgraded to a supergroup: its contact follows it to the new chat id.
     application.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, handlers.chat_migrated))

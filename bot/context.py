@@ -11,6 +11,7 @@ from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.alerts import Alerts
 from db.contacts import ContactBook
+from db.reports import AssignmentBook
 from dondoc.config import Config
 from jobs.cycle import SendOuts
 
@@ -31,6 +32,7 @@ class Services:
     send_outs: SendOuts  # this process's one-at-a-time send-outs
     alerts: Alerts  # failures told to the administrators' chat
     contacts: ContactBook  # who is behind each chat, remembered until a contact changes
+    assignments: AssignmentBook  # assignments by id, remembered until the tasks change
 
 
 class DondocContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], Services]):

@@ -461,7 +461,7 @@ def _press(
     now = context.now()
     current = periods.current_period(session=session, now=now)
     assignment = (
-        reports.assignment_by_id(session=session, assignment_id=choice.assignment_id)
+        context.bot_data.assignments.by_id(session=session, assignment_id=choice.assignment_id)
         if choice is not None
         else None
     )
@@ -478,7 +478,7 @@ def _press(
     assert choice.status is not None
     report = conversations.record_status_choice(
         session=session,
-        contact_id=contact.id,
+        contact=contact,
         assignment_id=assignment.id,
         period_id=current.id,
         status=choice.status,
@@ -590,24 +590,24 @@ def _store_note(
         )
         period_id = request.period_id if request is not None else None
     if period_id is None:
-        assignment = conversations.record_note(
+        noted = conversations.record_note(
             session=session,
-            contact_id=contact.id,
+            contact=contact,
             text=note,
             now=now,
             update_id=update.update_id,
             message_id=message_id,
         )
-        if assignment is not None:
-            return _Noted(assignment=assignment)
+        if noted is not None:
+            assignments = context.bot_data.assignments
+            return _Noted(assignment=assignments.by_id(session=session, assignment_id=noted))
         period = periods.current_period(session=session, now=now)
         if period is None:
             return _Noted()
         period_id = period.id
     outcome = conversations.record_reply_to_request(
         session=session,
-        contact_id=contact.id,
-        agency_id=contact.agency_id,
+        contact=contact,
         period_id=period_id,
         text=note,
         now=now,
@@ -638,7 +638,7 @@ async def edited_note(update: Update, context: DondocContext) -> None:
     with session_scope(context.engine) as session:
         assignment = conversations.record_edited_note(
             session=session,
-            contact_id=contact.id,
+            contact=contact,
             message_id=message.message_id,
             text=note,
             now=context.now(),

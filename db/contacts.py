@@ -6,7 +6,6 @@ Data functions take a keyword-only session and return plain data, not ORM rows.
 from __future__ import annotations
 
 import secrets
-from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -23,7 +22,7 @@ from db.models import (
     Invite,
     Role,
 )
-from db.revisions import data_revision
+from db.revisions import Remembered
 
 INVITE_BYTES = 16  # 128 bits, URL-safe: fits Telegram's 64-character start parameter
 
@@ -114,30 +113,19 @@ class ContactBook:
     """Who is behind each chat, remembered between updates until any contact changes.
 
     Every write to the contacts (a join, a revocation, a moved group, an unreachable chat),
-    from this process or any other, moves the database's contact revision (a trigger keeps
-    it); the book reads that one number per update and forgets everything when it moved.
-    Strangers are remembered too (as None), the oldest chats dropped beyond `size`.
+    from this process or any other, moves the database's contact revision; the book reads
+    it once per unit of work and forgets everything when it moved. Strangers are
+    remembered too (as None), the least recently seen chats dropped beyond `size`.
     """
 
     def __init__(self, size: int = 10_000) -> None:
-        self.size = size
-        self._revision: int | None = None
-        self._chats: OrderedDict[int, ContactInfo | None] = OrderedDict()
+        self._chats: Remembered[int, ContactInfo | None] = Remembered(("contact",), size)
 
     def for_chat(self, *, session: Session, chat_id: int) -> ContactInfo | None:
         """The active contact registered in this chat, if any."""
-        revision = data_revision(session=session, name="contact")
-        if revision != self._revision:
-            self._chats.clear()
-            self._revision = revision
-        if chat_id in self._chats:
-            self._chats.move_to_end(chat_id)
-            return self._chats[chat_id]
-        found = contact_for_chat(session=session, chat_id=chat_id)
-        self._chats[chat_id] = found
-        if len(self._chats) > self.size:
-            self._chats.popitem(last=False)
-        return found
+        return self._chats.get(
+            session, chat_id, lambda: contact_for_chat(session=session, chat_id=chat_id)
+        )
 
 
 def move_chat(*, session: Session, old_chat_id: int, new_chat_id: int, now: datetime) -> int:

@@ -7,11 +7,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import bindparam, delete, insert, update
+from sqlalchemy import bindparam, delete, update
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
+from db.contacts import ContactInfo
+from db.engine import insert_or_replace
 from db.models import (
     Contact,
     Conversation,
@@ -48,6 +51,7 @@ _CONVERSATION = sa_select(
     col(Conversation.draft_note),
     col(Conversation.report_id),
 ).where(col(Conversation.contact_id) == bindparam("contact_id"))
+_REPLACE: dict[str, Any] = {}  # the one-statement upsert, built once per database kind
 _CONVERSATION_ROW = col(Conversation.contact_id) == bindparam("of_contact")
 
 
@@ -69,20 +73,22 @@ def set_conversation(
     report_id: int | None = None,
 ) -> None:
     """Remember what comes next from this contact (one thing at a time)."""
-    values = {
-        "period_id": period_id,
-        "awaiting": awaiting,
-        "updated_at": now,
-        "assignment_id": assignment_id,
-        "draft_note": draft_note,
-        "report_id": report_id,
-    }
     connection = session.connection()
-    changed = connection.execute(
-        update(Conversation).where(_CONVERSATION_ROW), {"of_contact": contact_id, **values}
+    dialect = connection.dialect.name
+    if dialect not in _REPLACE:
+        _REPLACE[dialect] = insert_or_replace(dialect, Conversation, ["contact_id"])
+    connection.execute(
+        _REPLACE[dialect],
+        {
+            "contact_id": contact_id,
+            "period_id": period_id,
+            "awaiting": awaiting,
+            "updated_at": now,
+            "assignment_id": assignment_id,
+            "draft_note": draft_note,
+            "report_id": report_id,
+        },
     )
-    if changed.rowcount == 0:
-        connection.execute(insert(Conversation), {"contact_id": contact_id, **values})
 
 
 def attach_draft_to_task(
@@ -104,7 +110,7 @@ def attach_draft_to_task(
 def record_status_choice(
     *,
     session: Session,
-    contact_id: int,
+    contact: ContactInfo,
     assignment_id: int,
     period_id: int,
     status: Status,
@@ -112,7 +118,7 @@ def record_status_choice(
     update_id: int | None = None,
 ) -> ReportInfo:
     """Store a pressed status, with the note drafted for this task if any; else await a note."""
-    row = get_conversation(session=session, contact_id=contact_id)
+    row = get_conversation(session=session, contact_id=contact.id)
     note = None
     if (
         row is not None
@@ -125,7 +131,7 @@ def record_status_choice(
         session=session,
         assignment_id=assignment_id,
         period_id=period_id,
-        contact_id=contact_id,
+        reporter=contact,
         status=status,
         note=note,
         now=now,
@@ -134,7 +140,7 @@ def record_status_choice(
     if note is None:
         set_conversation(
             session=session,
-            contact_id=contact_id,
+            contact_id=contact.id,
             period_id=period_id,
             awaiting="note",
             now=now,
@@ -142,7 +148,7 @@ def record_status_choice(
             report_id=report.id,
         )
     else:
-        clear_conversation(session=session, contact_id=contact_id)
+        clear_conversation(session=session, contact_id=contact.id)
     return report
 
 
@@ -151,7 +157,7 @@ def add_note(
     session: Session,
     assignment_id: int,
     period_id: int,
-    contact_id: int,
+    contact: ContactInfo,
     note: str,
     now: datetime,
     update_id: int | None = None,
@@ -163,7 +169,7 @@ def add_note(
         session=session,
         assignment_id=assignment_id,
         period_id=period_id,
-        contact_id=contact_id,
+        reporter=contact,
         status=status,
         note=note,
         now=now,
@@ -183,8 +189,7 @@ class ReplyOutcome:
 def record_reply_to_request(
     *,
     session: Session,
-    contact_id: int,
-    agency_id: int,
+    contact: ContactInfo,
     period_id: int,
     text: str,
     now: datetime,
@@ -197,7 +202,7 @@ def record_reply_to_request(
     the status it had; if it had none the bot asks for it. With several the text waits
     as a draft until the task is chosen.
     """
-    owed = assignments_of_agency(session=session, agency_id=agency_id)
+    owed = assignments_of_agency(session=session, agency_id=contact.agency_id)
     report_id, assignment_id = None, None
     if len(owed) == 1:
         assignment_id = owed[0].id
@@ -205,20 +210,20 @@ def record_reply_to_request(
             session=session,
             assignment_id=assignment_id,
             period_id=period_id,
-            contact_id=contact_id,
+            contact=contact,
             note=text,
             now=now,
             update_id=update_id,
             message_id=message_id,
         )
         if report.status is not None:
-            clear_conversation(session=session, contact_id=contact_id)
+            clear_conversation(session=session, contact_id=contact.id)
             return ReplyOutcome(owed, report.status)
         report_id = report.id
     if owed:
         set_conversation(
             session=session,
-            contact_id=contact_id,
+            contact_id=contact.id,
             period_id=period_id,
             awaiting="status",
             now=now,
@@ -232,35 +237,35 @@ def record_reply_to_request(
 def record_note(
     *,
     session: Session,
-    contact_id: int,
+    contact: ContactInfo,
     text: str,
     now: datetime,
     update_id: int | None = None,
     message_id: int | None = None,
-) -> AssignmentInfo | None:
-    """The note awaited after a status button, as a new version; None if none was awaited."""
-    row = get_conversation(session=session, contact_id=contact_id)
+) -> int | None:
+    """The note awaited after a status button, as a new version, and the assignment it is
+    on; None if none was awaited."""
+    row = get_conversation(session=session, contact_id=contact.id)
     if row is None or row.awaiting != "note" or row.assignment_id is None:
         return None
     add_note(
         session=session,
         assignment_id=row.assignment_id,
         period_id=row.period_id,
-        contact_id=contact_id,
+        contact=contact,
         note=text,
         now=now,
         update_id=update_id,
         message_id=message_id,
     )
-    assignment = assignment_by_id(session=session, assignment_id=row.assignment_id)
-    clear_conversation(session=session, contact_id=contact_id)
-    return assignment
+    clear_conversation(session=session, contact_id=contact.id)
+    return row.assignment_id
 
 
 def record_edited_note(
     *,
     session: Session,
-    contact_id: int,
+    contact: ContactInfo,
     message_id: int,
     text: str,
     now: datetime,
@@ -271,8 +276,6 @@ def record_edited_note(
     The status stays the latest one of that task; the earlier versions stay as history.
     None if the message carried no note of this contact's agency.
     """
-    contact = session.get(Contact, contact_id)
-    assert contact is not None
     original = session.exec(
         select(StatusReport)
         .join(Contact, col(Contact.id) == StatusReport.contact_id)
@@ -285,7 +288,7 @@ def record_edited_note(
         session=session,
         assignment_id=original.assignment_id,
         period_id=original.period_id,
-        contact_id=contact_id,
+        contact=contact,
         note=text,
         now=now,
         update_id=update_id,

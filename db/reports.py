@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from db.audit import person_actor, record_audit
+from db.contacts import ContactInfo
 from db.models import (
     Agency,
     Assignment,
@@ -26,6 +27,7 @@ from db.models import (
     StatusReport,
     Task,
 )
+from db.revisions import Remembered
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,23 @@ def _report_info(report: StatusReport, contact: Contact) -> ReportInfo:
     )
 
 
+class AssignmentBook:
+    """Assignments by id, remembered between updates until a task, an assignment or a
+    directive changes (their revisions, read once per unit of work)."""
+
+    def __init__(self, size: int = 10_000) -> None:
+        tables = ("assignment", "task", "directive")
+        self._by_id: Remembered[int, AssignmentInfo | None] = Remembered(tables, size)
+
+    def by_id(self, *, session: Session, assignment_id: int) -> AssignmentInfo | None:
+        """One assignment, if it exists and is still reported monthly."""
+        return self._by_id.get(
+            session,
+            assignment_id,
+            lambda: assignment_by_id(session=session, assignment_id=assignment_id),
+        )
+
+
 class AlreadyStored(Exception):
     """This Telegram update's report is stored already: Telegram delivered the update again."""
 
@@ -97,9 +116,6 @@ _LATEST_STATUS = (
     )
     .order_by(col(StatusReport.id).desc())
     .limit(1)
-)
-_REPORTER = select(Contact.user_id, Contact.display_name, Contact.agency_id).where(
-    col(Contact.id) == bindparam("contact_id")
 )
 _NEW_REPORT = insert(StatusReport)
 
@@ -164,7 +180,7 @@ def record_report(
     session: Session,
     assignment_id: int,
     period_id: int,
-    contact_id: int,
+    reporter: ContactInfo,
     status: Status | None,
     note: str | None,
     now: datetime,
@@ -177,7 +193,6 @@ def record_report(
     at least once) raises `AlreadyStored`, and the unit of work is rolled back whole.
     """
     connection = session.connection()
-    reporter = connection.execute(_REPORTER, {"contact_id": contact_id}).one()
     try:
         inserted = connection.execute(
             _NEW_REPORT,
@@ -186,7 +201,7 @@ def record_report(
                 "period_id": period_id,
                 "status": status,
                 "note": note,
-                "contact_id": contact_id,
+                "contact_id": reporter.id,
                 "reported_at": now,
                 "update_id": update_id,
                 "message_id": message_id,

@@ -11,13 +11,13 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 
-import holidays
-
 from dondoc.config import ScheduleSettings
 
 
 @lru_cache(maxsize=64)
 def _public_holidays(year: int) -> frozenset[date]:
+    import holidays  # a tenth of a second to import: loaded when the calendar is first asked
+
     return frozenset(holidays.country_holidays("VN", years=year))
 
 

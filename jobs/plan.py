@@ -187,7 +187,7 @@ def plan_owed(
     with session_scope(engine) as session:
         period = open_period(session=session, times=times, now=now)
         passed = sum(1 for moment in _moments(session, config, times) if moment <= now)
-        seen = (times.month, passed, revisions.data_revisions(session=session))
+        seen = (times.month, passed, sorted(revisions.data_revisions(session=session).items()))
         if memo is not None and memo.seen == seen:
             return times.month, 0
         owed = owed_now(plan_period(session=session, config=config, times=times), now)

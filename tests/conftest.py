@@ -51,6 +51,17 @@ async def stage(database_url: str, clock: FakeClock) -> AsyncIterator[Stage]:
         yield running
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def stage_on_each_database(
+    request: pytest.FixtureRequest, database_url: str, clock: FakeClock
+) -> AsyncIterator[Stage]:
+    """`stage`, on SQLite and again on PostgreSQL (skipped where no server runs)."""
+    url = database_url if request.param == "sqlite" else request.getfixturevalue("postgresql_url")
+    async with local_stage(database_url=url, clock=clock) as running:
+        running.load_reference()
+        yield running
+
+
 @pytest.fixture
 def postgresql_url() -> Iterator[str]:
     """A fresh, empty schema of the test PostgreSQL server, dropped afterwards."""

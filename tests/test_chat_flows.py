@@ -123,7 +123,10 @@ async def test_a_single_task_agency_gets_the_four_status_buttons_directly(stage:
     assert "2.5" in request["text"]
 
 
-async def test_a_status_button_then_a_note_are_stored_with_history(stage: Stage) -> None:
+async def test_a_status_button_then_a_note_are_stored_with_history(
+    stage_on_each_database: Stage,
+) -> None:
+    stage = stage_on_each_database
     officer = await stage.join(2012, "Linh", "so-khdt")
     request = await request_for(stage, officer)
 

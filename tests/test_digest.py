@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import select
 
-from db import periods, reports
+from db import contacts, periods, reports
 from db.engine import make_engine, session_scope, upgrade_schema
 from db.loading import load_data, read_data_file
 from db.models import Agency, Assignment, Contact, Role, Status, Task
@@ -68,11 +68,14 @@ def report(
             )
             session.add(contact)
             session.flush()
+        assert contact.id is not None
+        reporter = contacts.contact_by_id(session=session, contact_id=contact.id)
+        assert reporter is not None
         reports.record_report(
             session=session,
             assignment_id=assignment.id,
             period_id=period.id,
-            contact_id=contact.id,
+            reporter=reporter,
             status=status,
             note=note,
             now=hanoi(2021, 8, when_day, 10),

@@ -54,7 +54,8 @@ async def status_prompt(stage: Stage, officer: SimUser) -> dict[str, Any]:
 # --- Telegram delivers an update twice ----------------------------------------------------------
 
 
-async def test_a_status_press_delivered_twice_is_stored_once(stage: Stage) -> None:
+async def test_a_status_press_delivered_twice_is_stored_once(stage_on_each_database: Stage) -> None:
+    stage = stage_on_each_database
     officer = await stage.join(5001, "Khánh", "cuc-qltt")
     request = await status_prompt(stage, officer)
     await officer.press(request, button_data(request, "Đang thực hiện"))
@@ -68,7 +69,8 @@ async def test_a_status_press_delivered_twice_is_stored_once(stage: Stage) -> No
     assert sum("Đã ghi nhận:" in m["text"] for m in officer.messages()) == 1  # one status saved
 
 
-async def test_a_note_delivered_twice_is_stored_once(stage: Stage) -> None:
+async def test_a_note_delivered_twice_is_stored_once(stage_on_each_database: Stage) -> None:
+    stage = stage_on_each_database
     officer = await stage.join(5002, "Khánh", "cuc-qltt")
     request = await status_prompt(stage, officer)
     await officer.press(request, button_data(request, "Có vướng mắc"))
@@ -369,11 +371,13 @@ def digest_with(
     now = hanoi(2021, 8, 16)
     with session_scope(engine) as session:
         session.get(Contact, contact_id).display_name = as_stored(name)  # type: ignore[union-attr]
+        reporter = contacts.contact_by_id(session=session, contact_id=contact_id)
+        assert reporter is not None
         reports.record_report(
             session=session,
             assignment_id=assignment_id,
             period_id=period_id,
-            contact_id=contact_id,
+            reporter=reporter,
             status=Status.BLOCKED,
             note=as_stored(note),
             now=now,
