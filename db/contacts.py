@@ -15,6 +15,7 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from db.audit import person_actor, record_audit
+from db.engine import in_chunks
 from db.models import (
     Agency,
     Contact,
@@ -85,7 +86,7 @@ def _contact_info(contact: Contact, agency: Agency) -> ContactInfo:
 
 
 # Built once: the bot runs these on every update.
-_CONTACT_FOR_CHAT: Any = (  # typed loosely: its rows become ContactInfo
+_CONTACT_COLUMNS: Any = (  # typed loosely: its rows become ContactInfo
     sa_select(
         col(Contact.id),
         col(Contact.agency_id),
@@ -95,12 +96,19 @@ _CONTACT_FOR_CHAT: Any = (  # typed loosely: its rows become ContactInfo
         col(Contact.chat_id),
         col(Contact.user_id),
         col(Contact.display_name),
+    ).join(Agency, col(Agency.id) == Contact.agency_id)
+)
+_CONTACT_FOR_CHAT = (
+    _CONTACT_COLUMNS.where(
+        col(Contact.chat_id) == bindparam("chat_id"), col(Contact.active).is_(True)
     )
-    .join(Agency, col(Agency.id) == Contact.agency_id)
-    .where(col(Contact.chat_id) == bindparam("chat_id"), col(Contact.active).is_(True))
     .order_by(col(Contact.id))
     .limit(1)
 )
+_OFFICERS = _CONTACT_COLUMNS.where(
+    col(Contact.active).is_(True), col(Contact.role) == Role.OFFICER
+).order_by(col(Contact.id))
+_CONTACT_BY_ID = _CONTACT_COLUMNS.where(col(Contact.id) == bindparam("contact_id"))
 
 
 def contact_for_chat(*, session: Session, chat_id: int) -> ContactInfo | None:
@@ -151,15 +159,10 @@ def move_chat(*, session: Session, old_chat_id: int, new_chat_id: int, now: date
 
 def officers_by_agency(*, session: Session) -> dict[int, list[ContactInfo]]:
     """Every active officer, by agency, in one query (planning reads them all at once)."""
-    rows = session.exec(
-        select(Contact, Agency)
-        .join(Agency, col(Agency.id) == Contact.agency_id)
-        .where(col(Contact.active).is_(True), Contact.role == Role.OFFICER)
-        .order_by(col(Contact.id))
-    )
+    rows = session.connection().execute(_OFFICERS)
     officers: dict[int, list[ContactInfo]] = {}
-    for contact, agency in rows:
-        officers.setdefault(contact.agency_id, []).append(_contact_info(contact, agency))
+    for row in in_chunks(rows):
+        officers.setdefault(row.agency_id, []).append(ContactInfo(*row))
     return officers
 
 
@@ -455,9 +458,5 @@ def secretariat_contacts(*, session: Session) -> list[ContactInfo]:
 
 def contact_by_id(*, session: Session, contact_id: int) -> ContactInfo | None:
     """A contact, active or not."""
-    row = session.exec(
-        select(Contact, Agency)
-        .join(Agency, col(Agency.id) == Contact.agency_id)
-        .where(Contact.id == contact_id)
-    ).first()
-    return _contact_info(*row) if row else None
+    row = session.connection().execute(_CONTACT_BY_ID, {"contact_id": contact_id}).first()
+    return ContactInfo(*row) if row else None

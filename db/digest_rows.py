@@ -3,19 +3,21 @@
 - `assignment_rows`: who owes what, directive by directive, in the digest's order;
 - `latest_reports`: each assignment's latest report version of a period as of a time, with
   the reporter's name and the version that stood when the period closed;
-- `done_runs`: when the unbroken run of "done" reports behind a period's latest "done" began.
+- `latest_statuses`: the same, the status only (the previous period, for the changes);
+- `statuses_said_since`, `statuses_said`: the report versions that gave a status, for how
+  long a "done" has stood: those of a period and after, and an assignment's whole history.
 
-Only the period's own rows are read, and the older history only for the assignments whose
-latest report says "done" (how long it has been done is all the digest needs of it).
+A report version's order is the order it was made in: its time, then its id.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any, NamedTuple
 
-from sqlalchemy import and_, case, func, or_
+from sqlalchemy import DateTime, and_, bindparam, case, func, or_, type_coerce
 from sqlalchemy import select as sa_select
 from sqlmodel import Session
 
@@ -31,13 +33,15 @@ from db.models import (
     Task,
 )
 
-_AGENCY = Agency.__table__  # type: ignore[attr-defined]
-_ASSIGNMENT = Assignment.__table__  # type: ignore[attr-defined]
-_CONTACT = Contact.__table__  # type: ignore[attr-defined]
-_DIRECTIVE = Directive.__table__  # type: ignore[attr-defined]
-_PERIOD = ReportingPeriod.__table__  # type: ignore[attr-defined]
-_REPORT = StatusReport.__table__  # type: ignore[attr-defined]
-_TASK = Task.__table__  # type: ignore[attr-defined]
+_AGENCY: Any = Agency.__table__  # type: ignore[attr-defined]
+_ASSIGNMENT: Any = Assignment.__table__  # type: ignore[attr-defined]
+_CONTACT: Any = Contact.__table__  # type: ignore[attr-defined]
+_DIRECTIVE: Any = Directive.__table__  # type: ignore[attr-defined]
+_PERIOD: Any = ReportingPeriod.__table__  # type: ignore[attr-defined]
+_REPORT: Any = StatusReport.__table__  # type: ignore[attr-defined]
+_TASK: Any = Task.__table__  # type: ignore[attr-defined]
+
+CHUNK = 500  # ids bound in one IN (...): well under every database's limit
 
 
 @dataclass(frozen=True)
@@ -52,8 +56,7 @@ class DirectiveRow:
     tracker: str | None  # the name of the agency that follows it up
 
 
-@dataclass(frozen=True)
-class LatestReport:
+class LatestReport(NamedTuple):
     """An assignment's latest report version of a period, and the one of the period's close."""
 
     id: int
@@ -61,195 +64,226 @@ class LatestReport:
     note: str | None
     reported_at: datetime
     reporter: str | None  # the contact's display name, as stored
-    close_id: int | None  # the latest version made by the close, if any
+    close_id: int | None  # the latest version made by the close, when a later one stands
     close_status: Status | None
     close_note: str | None
 
 
-# (directive id, task id, number, title, deadline, assignment id, role, agency name, code, kind)
-AssignmentRow = tuple[
-    int, int, str, str, date | None, int, AssignmentRole, str, str, str
-]
+class PeriodRow(NamedTuple):
+    """A period and its times (as the database gives them)."""
+
+    id: int
+    month: str
+    request_at: datetime
+    due_at: datetime
+    digest_at: datetime
 
 
-def assignment_rows(
-    session: Session, directive_code: str | None
-) -> tuple[list[DirectiveRow], list[AssignmentRow]]:
-    """The active directives that have assignments, and every assignment of theirs.
+# An assignment in the digest's order: (directive id, task id, assignment id, role, agency id).
+AssignmentRow = tuple[int, int, int, AssignmentRole, int]
+
+
+@dataclass(frozen=True)
+class Owed:
+    """Who owes what: the directives, their tasks, the agencies and each assignment."""
+
+    directives: list[DirectiveRow]
+    tasks: dict[int, tuple[str, str, date | None]]  # id: (number, title, deadline)
+    agencies: dict[int, tuple[str, str, str]]  # id: (name, code, kind)
+    rows: list[AssignmentRow]
+
+
+# A report version that gave a status: (assignment id, id, status, reported at, period id).
+Said = tuple[int, int, Status, datetime, int]
+
+
+def _chunks(ids: Collection[int]) -> Iterator[list[int]]:
+    ordered = sorted(ids)
+    for start in range(0, len(ordered), CHUNK):
+        yield ordered[start : start + CHUNK]
+
+
+def _utc(column: Any) -> Any:
+    """A time column read as the database gives it (SQLite: naive UTC), not through the
+    model's type: `jobs.digest` makes it aware where it is used."""
+    return type_coerce(column, DateTime()).label(column.name)
+
+
+# Built once: the digest is asked for in the chat, each statement's SQL is cached.
+_D, _T, _A, _AG, _R = _DIRECTIVE, _TASK, _ASSIGNMENT, _AGENCY, _REPORT
+_ACTIVE = _D.c.active.is_(True)
+_ASSIGNMENTS: Any = (
+    sa_select(_T.c.directive_id, _T.c.id, _A.c.id, _A.c.role, _A.c.agency_id)
+    .select_from(_D)
+    .join(_T, _T.c.directive_id == _D.c.id)
+    .join(_A, _A.c.task_id == _T.c.id)
+    .where(_ACTIVE)
+    .order_by(_D.c.id, _T.c.position, _A.c.role.desc(), _A.c.agency_id, _A.c.id)
+)
+_TASKS: Any = (
+    sa_select(_T.c.id, _T.c.number, _T.c.title, _T.c.deadline)
+    .join(_D, _D.c.id == _T.c.directive_id)
+    .where(_ACTIVE)
+)
+_OWING: Any = (
+    sa_select(_A.c.agency_id)
+    .join(_T, _T.c.id == _A.c.task_id)
+    .join(_D, _D.c.id == _T.c.directive_id)
+    .where(_ACTIVE)
+)
+_ONE_DIRECTIVE = _D.c.code == bindparam("directive_code")
+_AGENCIES: Any = sa_select(_AG.c.id, _AG.c.name, _AG.c.code, _AG.c.kind)
+# Every active directive's, or one's: (assignments, tasks, agencies).
+_OWED: dict[bool, tuple[Any, Any, Any]] = {
+    one: (
+        _ASSIGNMENTS.where(_ONE_DIRECTIVE) if one else _ASSIGNMENTS,
+        _TASKS.where(_ONE_DIRECTIVE) if one else _TASKS,
+        _AGENCIES.where(_AG.c.id.in_(_OWING.where(_ONE_DIRECTIVE) if one else _OWING)),
+    )
+    for one in (False, True)
+}
+_TRACKER = _AG.alias("tracker")
+_HEADS: Any = (
+    sa_select(_D.c.id, _D.c.code, _D.c.subject, _D.c.issuer, _D.c.issued_on, _TRACKER.c.name)
+    .outerjoin(_TRACKER, _TRACKER.c.id == _D.c.tracker_agency_id)
+    .where(_D.c.id.in_(bindparam("directive_ids", expanding=True)))
+    .order_by(_D.c.id)
+)
+_MADE_BY = _R.c.reported_at <= bindparam("as_of")
+_OF_PERIOD = _R.c.period_id == bindparam("period_id")
+_LATEST = (
+    sa_select(
+        _R.c.assignment_id,
+        func.max(_R.c.id).label("id"),
+        func.max(case((_R.c.reported_at <= bindparam("closed_at"), _R.c.id))).label("close_id"),
+    )
+    .where(_OF_PERIOD, _MADE_BY)
+    .group_by(_R.c.assignment_id)
+    .subquery("latest")
+)
+_VERSION, _CLOSING = _R.alias("version"), _R.alias("closing")
+_LATEST_REPORTS: Any = (
+    sa_select(
+        _LATEST.c.assignment_id,
+        _VERSION.c.id,
+        _VERSION.c.status,
+        _VERSION.c.note,
+        _utc(_VERSION.c.reported_at),
+        _CONTACT.c.display_name,
+        _CLOSING.c.id,
+        _CLOSING.c.status,
+        _CLOSING.c.note,
+    )
+    .join(_VERSION, _VERSION.c.id == _LATEST.c.id)
+    .outerjoin(_CONTACT, _CONTACT.c.id == _VERSION.c.contact_id)
+    .outerjoin(
+        _CLOSING, and_(_CLOSING.c.id == _LATEST.c.close_id, _LATEST.c.close_id < _LATEST.c.id)
+    )
+)
+_LATEST_IDS = (
+    sa_select(func.max(_R.c.id).label("id"))
+    .where(_OF_PERIOD, _MADE_BY)
+    .group_by(_R.c.assignment_id)
+    .subquery("latest")
+)
+_LATEST_STATUSES: Any = sa_select(_VERSION.c.assignment_id, _VERSION.c.id, _VERSION.c.status).join(
+    _LATEST_IDS, _LATEST_IDS.c.id == _VERSION.c.id
+)
+_PERIODS_UNTIL: Any = (
+    sa_select(
+        _PERIOD.c.id,
+        _PERIOD.c.month,
+        _utc(_PERIOD.c.request_at),
+        _utc(_PERIOD.c.due_at),
+        _utc(_PERIOD.c.digest_at),
+    )
+    .where(_PERIOD.c.month <= bindparam("month"))
+    .order_by(_PERIOD.c.month.desc())
+)
+_SAID: Any = sa_select(
+    _R.c.assignment_id, _R.c.id, _R.c.status, _utc(_R.c.reported_at), _R.c.period_id
+).where(_R.c.status.is_not(None), _MADE_BY)
+_OF_PERIODS = _R.c.period_id.in_(bindparam("period_ids", expanding=True))
+_OF_ASSIGNMENTS = _R.c.assignment_id.in_(bindparam("assignment_ids", expanding=True))
+_EARLIEST: Any = sa_select(func.min(_R.c.reported_at)).where(_OF_PERIODS, _MADE_BY)
+_SAID_SINCE: Any = _SAID.where(
+    _OF_ASSIGNMENTS, or_(_OF_PERIODS, _R.c.reported_at >= bindparam("since"))
+)
+_SAID_OF_ASSIGNMENTS: Any = _SAID.where(_OF_ASSIGNMENTS)
+
+
+def assignment_rows(session: Session, directive_code: str | None) -> Owed:
+    """The active directives (or the one of `directive_code`) that have assignments, and
+    every assignment of theirs.
 
     Assignments come directive by directive, task by task, lead agencies first.
     """
-    d, t, a, ag = _DIRECTIVE, _TASK, _ASSIGNMENT, _AGENCY
-    query = (
-        sa_select(
-            t.c.directive_id,
-            t.c.id,
-            t.c.number,
-            t.c.title,
-            t.c.deadline,
-            a.c.id,
-            a.c.role,
-            ag.c.name,
-            ag.c.code,
-            ag.c.kind,
-        )
-        .select_from(d)
-        .join(t, t.c.directive_id == d.c.id)
-        .join(a, a.c.task_id == t.c.id)
-        .join(ag, ag.c.id == a.c.agency_id)
-        .where(d.c.active.is_(True))
-        .order_by(d.c.id, t.c.position, a.c.role.desc(), ag.c.id, a.c.id)
+    assignments, tasks, agencies = _OWED[bool(directive_code)]
+    params = {"directive_code": directive_code}
+    rows: list[AssignmentRow] = session.execute(assignments, params).all()  # type: ignore[assignment]
+    if not rows:
+        return Owed([], {}, {}, [])
+    directive_ids = sorted({row[0] for row in rows})
+    return Owed(
+        [DirectiveRow(*head) for head in session.execute(_HEADS, {"directive_ids": directive_ids})],
+        {
+            tid: (number, title, deadline)
+            for tid, number, title, deadline in session.execute(tasks, params)
+        },
+        {aid: (name, code, kind) for aid, name, code, kind in session.execute(agencies, params)},
+        rows,
     )
-    if directive_code:
-        query = query.where(d.c.code == directive_code)
-    rows: list[AssignmentRow] = [tuple(row) for row in session.execute(query)]  # type: ignore[misc]
-    used = {row[0] for row in rows}
-    tracker = ag.alias("tracker")
-    heads = session.execute(
-        sa_select(
-            d.c.id, d.c.code, d.c.subject, d.c.issuer, d.c.issued_on, tracker.c.name
-        )
-        .outerjoin(tracker, tracker.c.id == d.c.tracker_agency_id)
-        .where(d.c.id.in_(used))
-        .order_by(d.c.id)
-    )
-    return [DirectiveRow(*head) for head in heads], rows
 
 
 def latest_reports(
     session: Session, *, period_id: int, as_of: datetime, closed_at: datetime
 ) -> dict[int, LatestReport]:
     """Per assignment, its latest report version of the period made by `as_of` (the highest
-    id), with the latest made by `closed_at` (the period's close) beside it."""
-    r, closing = _REPORT, _REPORT.alias("closing")
-    ranked = (
-        sa_select(
-            r.c.id,
-            r.c.assignment_id,
-            r.c.status,
-            r.c.note,
-            r.c.reported_at,
-            r.c.contact_id,
-            func.row_number()
-            .over(partition_by=r.c.assignment_id, order_by=r.c.id.desc())
-            .label("rank"),
-            func.max(case((r.c.reported_at <= closed_at, r.c.id)))
-            .over(partition_by=r.c.assignment_id)
-            .label("close_id"),
-        )
-        .where(r.c.period_id == period_id, r.c.reported_at <= as_of)
-        .subquery()
-    )
-    query = (
-        sa_select(
-            ranked.c.assignment_id,
-            ranked.c.id,
-            ranked.c.status,
-            ranked.c.note,
-            ranked.c.reported_at,
-            _CONTACT.c.display_name,
-            ranked.c.close_id,
-            closing.c.status,
-            closing.c.note,
-        )
-        .outerjoin(_CONTACT, _CONTACT.c.id == ranked.c.contact_id)
-        .outerjoin(closing, closing.c.id == ranked.c.close_id)
-        .where(ranked.c.rank == 1)
-    )
-    return {row[0]: LatestReport(*row[1:]) for row in session.execute(query)}
+    id); when that one came after `closed_at`, the latest made by then beside it."""
+    params = {"period_id": period_id, "as_of": as_of, "closed_at": closed_at}
+    rows = session.execute(_LATEST_REPORTS, params).all()
+    return {row[0]: LatestReport._make(row[1:]) for row in rows}
 
 
 def latest_statuses(
     session: Session, *, period_id: int, as_of: datetime
 ) -> dict[int, tuple[int, Status | None]]:
-    """Per assignment, the id and status of its latest report version of the period by
+    """Per assignment, the id and status of its latest report version of the period made by
     `as_of`."""
-    r = _REPORT
-    ranked = (
-        sa_select(
-            r.c.id,
-            r.c.assignment_id,
-            r.c.status,
-            func.row_number()
-            .over(partition_by=r.c.assignment_id, order_by=r.c.id.desc())
-            .label("rank"),
-        )
-        .where(r.c.period_id == period_id, r.c.reported_at <= as_of)
-        .subquery()
-    )
-    query = sa_select(ranked.c.assignment_id, ranked.c.id, ranked.c.status).where(
-        ranked.c.rank == 1
-    )
-    return {aid: (rid, status) for aid, rid, status in session.execute(query)}
+    rows = session.execute(_LATEST_STATUSES, {"period_id": period_id, "as_of": as_of}).all()
+    return {aid: (rid, status) for aid, rid, status in rows}
 
 
-def done_runs(
-    session: Session, *, report_ids: Collection[int], month: str, as_of: datetime
-) -> dict[int, tuple[datetime, datetime]]:
-    """For each of `report_ids` (versions that say "done"), when the unbroken run of "done"
-    reports ending with it began, and the due time of the period that first "done" was for.
+def periods_until(session: Session, month: str) -> list[PeriodRow]:
+    """The periods of `month` and before, latest first."""
+    return [PeriodRow._make(row) for row in session.execute(_PERIODS_UNTIL, {"month": month})]
 
-    The run is read in the order the versions were made (time, then id), among the versions
-    made by `as_of` for `month` and the months before; a version without a status does not
-    break it, any other status does.
-    """
-    if not report_ids:
-        return {}
-    r, p, target = _REPORT, _PERIOD, _REPORT.alias("target")
-    targets = sa_select(target.c.id, target.c.assignment_id).where(
-        target.c.id.in_(sorted(report_ids))
-    )
-    # A version's run: how many breaking versions were made up to and including it.
-    breaking = and_(r.c.status.is_not(None), r.c.status != Status.DONE)
-    history = (
-        sa_select(
-            r.c.id,
-            r.c.assignment_id,
-            r.c.status,
-            r.c.reported_at,
-            p.c.due_at,
-            func.sum(case((breaking, 1), else_=0))
-            .over(
-                partition_by=r.c.assignment_id,
-                order_by=(r.c.reported_at, r.c.id),
-                rows=(None, 0),
-            )
-            .label("run"),
-        )
-        .join(p, p.c.id == r.c.period_id)
-        .where(
-            r.c.assignment_id.in_(targets.with_only_columns(target.c.assignment_id)),
-            r.c.reported_at <= as_of,
-            p.c.month <= month,
-        )
-        .cte("history")
-    )
-    firsts = (
-        sa_select(
-            history.c.assignment_id,
-            history.c.run,
-            history.c.reported_at,
-            history.c.due_at,
-            func.row_number()
-            .over(
-                partition_by=(history.c.assignment_id, history.c.run),
-                order_by=(history.c.reported_at, history.c.id),
-            )
-            .label("rank"),
-        )
-        .where(history.c.status == Status.DONE)
-        .subquery()
-    )
-    query = (
-        sa_select(history.c.id, firsts.c.reported_at, firsts.c.due_at)
-        .join(
-            firsts,
-            and_(
-                firsts.c.assignment_id == history.c.assignment_id,
-                firsts.c.run == history.c.run,
-                firsts.c.rank == 1,
-            ),
-        )
-        .where(or_(*_in_chunks(history.c.id, sorted(report_ids))))
-    )
-    return {rid: (started, due) for rid, started, due in session.execute(query)}
+
+def statuses_said_since(
+    session: Session, *, as_of: datetime, period_ids: Sequence[int], assignment_ids: Collection[int]
+) -> list[Said]:
+    """The report versions made by `as_of` that gave a status, of these assignments: those
+    for `period_ids`, and any made since the earliest version made for them (for an older
+    period, late, or for a later one)."""
+    params: dict[str, Any] = {"as_of": as_of, "period_ids": list(period_ids)}
+    params["since"] = session.execute(_EARLIEST, params).scalar()
+    if params["since"] is None:
+        return []
+    return [
+        row
+        for chunk in _chunks(assignment_ids)
+        for row in session.execute(_SAID_SINCE, {**params, "assignment_ids": chunk}).all()
+    ]
+
+
+def statuses_said(
+    session: Session, *, as_of: datetime, assignment_ids: Collection[int]
+) -> list[Said]:
+    """The report versions made by `as_of` that gave a status, of these assignments."""
+    return [
+        row
+        for chunk in _chunks(assignment_ids)
+        for row in session.execute(
+            _SAID_OF_ASSIGNMENTS, {"as_of": as_of, "assignment_ids": chunk}
+        ).all()
+    ]

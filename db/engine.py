@@ -101,6 +101,17 @@ def upgrade_schema(engine: Engine) -> None:
         command.upgrade(config, "head")
 
 
+def in_chunks(result: Any, size: int = 500) -> Iterator[Any]:
+    """The rows of a result, fetched a few hundred at a time.
+
+    Turning thousands of rows into objects is compiled code that holds the GIL until it
+    returns: read in one go by a worker thread, it would stop the event loop that long.
+    Between chunks the loop gets its turn.
+    """
+    for chunk in result.partitions(size):
+        yield from chunk
+
+
 @contextmanager
 def session_scope(engine: Engine) -> Iterator[Session]:
     """One unit of work: commit on success, roll back on error, always close."""

@@ -19,12 +19,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from functools import lru_cache
+from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, or_, update
+from sqlalchemy import ColumnElement, and_, bindparam, func, or_, update
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from db.contacts import ContactInfo, contacts_of_agency
-from db.engine import insert_ignoring, insert_or_ignore
+from db.engine import in_chunks, insert_ignoring, insert_or_ignore
 from db.models import Contact, MessageKind, OutboundMessage, OutboundPart, ReportingPeriod, Role
 from db.reports import owing_agencies, pending_assignments
 
@@ -103,12 +105,43 @@ class Claim(StrEnum):
     LOST = "lost"  # another send-out has it, or it is sent or no longer owed
 
 
-def _open_row(message_id: int) -> ColumnElement[bool]:
-    return and_(
-        col(OutboundMessage.id) == message_id,
-        col(OutboundMessage.sent_at).is_(None),
-        col(OutboundMessage.skipped_reason).is_(None),
+# The statements every row of a send-out runs, built once (bind names differ from the columns).
+_OPEN_ROW: ColumnElement[bool] = and_(
+    col(OutboundMessage.id) == bindparam("row"),
+    col(OutboundMessage.sent_at).is_(None),
+    col(OutboundMessage.skipped_reason).is_(None),
+)
+_TAKE_FREE = (
+    update(OutboundMessage)
+    .where(_OPEN_ROW, col(OutboundMessage.claimed_by).is_(None))
+    .values(
+        claimed_by=bindparam("owner"),
+        claimed_at=bindparam("at"),
+        attempts=OutboundMessage.attempts + 1,
     )
+)
+_CURRENT_CLAIM = select(OutboundMessage.claimed_by, OutboundMessage.claimed_at).where(_OPEN_ROW)
+_TAKE_OVER = (
+    update(OutboundMessage)
+    .where(_OPEN_ROW, col(OutboundMessage.claimed_by) == bindparam("previous"))
+    .values(
+        claimed_by=bindparam("owner"),
+        claimed_at=bindparam("at"),
+        attempts=OutboundMessage.attempts + 1,
+        in_doubt=True,
+    )
+)
+_PARTS_SENT = select(OutboundPart.part, OutboundPart.telegram_message_id).where(
+    col(OutboundPart.outbound_id) == bindparam("row")
+)
+_MARK_SENT = (
+    update(OutboundMessage)
+    .where(col(OutboundMessage.id) == bindparam("row"))
+    .values(
+        sent_at=bindparam("sent"), telegram_message_id=bindparam("telegram_id"), last_error=None
+    )
+)
+_NEW_PART: dict[str, Any] = {}  # per database kind
 
 
 def claim(
@@ -120,31 +153,19 @@ def claim(
     this host that has died, is taken over and marked in doubt. Claims are timed by the
     wall clock, never by the schedule's clock, so send-outs on different clocks agree.
     """
-    taken = session.connection().execute(
-        update(OutboundMessage)
-        .where(_open_row(message_id), col(OutboundMessage.claimed_by).is_(None))
-        .values(claimed_by=owner, claimed_at=at, attempts=OutboundMessage.attempts + 1)
-    )
+    connection = session.connection()
+    taken = connection.execute(_TAKE_FREE, {"row": message_id, "owner": owner, "at": at})
     if taken.rowcount == 1:
         return Claim.WON
-    current = session.exec(
-        select(OutboundMessage.claimed_by, OutboundMessage.claimed_at).where(_open_row(message_id))
-    ).first()
+    current = connection.execute(_CURRENT_CLAIM, {"row": message_id}).first()
     if current is None or current[0] is None:
         return Claim.LOST
     previous_owner, previous_at = current
     if not _claim_is_stale(previous_owner, previous_at, stale_before):
         return Claim.LOST
     # The same conditional form: if another caller took it over first, this matches nothing.
-    taken = session.connection().execute(
-        update(OutboundMessage)
-        .where(_open_row(message_id), col(OutboundMessage.claimed_by) == previous_owner)
-        .values(
-            claimed_by=owner,
-            claimed_at=at,
-            attempts=OutboundMessage.attempts + 1,
-            in_doubt=True,
-        )
+    taken = connection.execute(
+        _TAKE_OVER, {"row": message_id, "owner": owner, "at": at, "previous": previous_owner}
     )
     return Claim.TAKEN_OVER if taken.rowcount == 1 else Claim.LOST
 
@@ -192,6 +213,9 @@ def plan_message(
     )
 
 
+PLAN_BATCH = 1000  # rows per INSERT when planning
+
+
 @dataclass(frozen=True)
 class Owed:
     """A message the plan says is owed, before it is a row."""
@@ -203,18 +227,18 @@ class Owed:
     task_id: int | None = None
 
 
-def plan_messages(*, session: Session, period_id: int, messages: list[Owed]) -> int:
-    """Write the rows of the owed messages that have none yet, in one statement; how many.
+def planned_keys(*, session: Session, period_id: int) -> set[str]:
+    """The keys of every row already written for the period."""
+    period_keys = select(OutboundMessage.key).where(col(OutboundMessage.period_id) == period_id)
+    return {key for (key,) in in_chunks(session.connection().execute(period_keys))}
 
-    The period's keys are read once, so only what is new is inserted; the insert still
-    ignores a key another planner wrote meanwhile.
+
+def plan_messages(*, session: Session, period_id: int, messages: list[Owed]) -> int:
+    """Write the rows of these owed messages, a batch per statement; how many were new.
+
+    The insert ignores a key another planner wrote meanwhile.
     """
     connection = session.connection()
-    known = set(
-        connection.execute(
-            select(OutboundMessage.key).where(col(OutboundMessage.period_id) == period_id)
-        ).scalars()
-    )
     rows = [
         {
             "key": message.key,
@@ -229,13 +253,16 @@ def plan_messages(*, session: Session, period_id: int, messages: list[Owed]) -> 
             "in_doubt": False,
         }
         for message in messages
-        if message.key not in known
     ]
     if not rows:
         return 0
     statement = insert_ignoring(connection.dialect.name, OutboundMessage, ["key"])
-    written = connection.execute(statement, rows).rowcount
-    return written if written >= 0 else len(rows)
+    written = 0
+    for start in range(0, len(rows), PLAN_BATCH):  # a batch at a time: the loop runs between
+        batch = rows[start : start + PLAN_BATCH]
+        count = connection.execute(statement, batch).rowcount
+        written += count if count >= 0 else len(batch)
+    return written
 
 
 def requests_sent(*, session: Session, period_id: int) -> dict[int, datetime]:
@@ -247,7 +274,7 @@ def requests_sent(*, session: Session, period_id: int) -> dict[int, datetime]:
             col(OutboundMessage.sent_at).is_not(None),
         )
     )
-    return {contact_id: sent_at for contact_id, sent_at in rows}
+    return {contact_id: sent_at for contact_id, sent_at in in_chunks(rows)}
 
 
 def plan_reminders_now(*, session: Session, period_id: int, now: datetime) -> int:
@@ -273,6 +300,40 @@ def plan_reminders_now(*, session: Session, period_id: int, now: datetime) -> in
 # --- sending ---------------------------------------------------------------------------------
 
 
+# Read on the event loop before each batch of a send-out: plain columns, no objects.
+_DUE: Any = (  # typed loosely: its rows become OutboundInfo
+    sa_select(
+        col(OutboundMessage.id),
+        col(OutboundMessage.key),
+        col(OutboundMessage.kind),
+        col(OutboundMessage.contact_id),
+        col(Contact.agency_id),
+        col(OutboundMessage.chat_id),
+        col(OutboundMessage.period_id),
+        col(OutboundMessage.due_at),
+        col(OutboundMessage.attempts),
+        col(OutboundMessage.task_id),
+        col(OutboundMessage.about_contact_id),
+        col(OutboundMessage.claimed_by),
+        col(OutboundMessage.claimed_at),
+    )
+    .join(Contact, col(Contact.id) == OutboundMessage.contact_id)
+    .where(
+        col(OutboundMessage.sent_at).is_(None),
+        col(OutboundMessage.skipped_reason).is_(None),
+        col(OutboundMessage.due_at) <= bindparam("now"),
+        or_(
+            col(OutboundMessage.retry_at).is_(None),
+            col(OutboundMessage.retry_at) <= bindparam("now"),
+        ),
+        col(Contact.active).is_(True),
+        col(Contact.unreachable_since).is_(None),
+    )
+    .order_by(col(OutboundMessage.due_at), col(OutboundMessage.id))
+    .limit(bindparam("limit"))
+)
+
+
 def due_messages(
     *, session: Session, now: datetime, stale_before: datetime, limit: int = 500
 ) -> list[OutboundInfo]:
@@ -281,35 +342,18 @@ def due_messages(
     A row claimed by a live send-out is left to it; one whose claim went stale is
     offered again (the claim decides who takes it).
     """
-    rows = session.exec(
-        select(OutboundMessage, Contact)
-        .join(Contact, col(Contact.id) == OutboundMessage.contact_id)
-        .where(
-            col(OutboundMessage.sent_at).is_(None),
-            col(OutboundMessage.skipped_reason).is_(None),
-            OutboundMessage.due_at <= now,
-            or_(col(OutboundMessage.retry_at).is_(None), col(OutboundMessage.retry_at) <= now),
-            col(Contact.active).is_(True),
-            col(Contact.unreachable_since).is_(None),
-        )
-        .order_by(col(OutboundMessage.due_at), col(OutboundMessage.id))
-        .limit(limit)
-    )
+    rows = session.connection().execute(_DUE, {"now": now, "limit": limit})
     return [
-        _outbound_info(m, c)
-        for m, c in rows
-        if m.claimed_by is None or _claim_is_stale(m.claimed_by, m.claimed_at, stale_before)
+        OutboundInfo(*row[:-2])
+        for row in in_chunks(rows)
+        if row.claimed_by is None or _claim_is_stale(row.claimed_by, row.claimed_at, stale_before)
     ]
 
 
 def parts_sent(*, session: Session, message_id: int) -> dict[int, int]:
     """The parts of a message already delivered: part number → Telegram message id."""
-    rows = session.exec(
-        select(OutboundPart.part, OutboundPart.telegram_message_id).where(
-            OutboundPart.outbound_id == message_id
-        )
-    )
-    return dict(rows.all())
+    rows = session.connection().execute(_PARTS_SENT, {"row": message_id})
+    return {part: telegram_id for part, telegram_id in rows}
 
 
 def record_part(
@@ -322,9 +366,12 @@ def record_part(
     now: datetime,
 ) -> None:
     """One part of a message reached Telegram: it is never sent again."""
-    insert_or_ignore(
-        session,
-        OutboundPart,
+    connection = session.connection()
+    dialect = connection.dialect.name
+    if dialect not in _NEW_PART:
+        _NEW_PART[dialect] = insert_ignoring(dialect, OutboundPart, ["outbound_id", "part"])
+    connection.execute(
+        _NEW_PART[dialect],
         {
             "outbound_id": message_id,
             "part": part,
@@ -332,7 +379,6 @@ def record_part(
             "telegram_message_id": telegram_message_id,
             "sent_at": now,
         },
-        unique=["outbound_id", "part"],
     )
 
 
@@ -352,9 +398,9 @@ def mark_sent(
     *, session: Session, message_id: int, telegram_message_id: int, now: datetime
 ) -> None:
     """Record the Telegram message id of a sent message; the claim stays as who sent it."""
-    row = session.get(OutboundMessage, message_id)
-    assert row is not None
-    row.sent_at, row.telegram_message_id, row.last_error = now, telegram_message_id, None
+    session.connection().execute(
+        _MARK_SENT, {"row": message_id, "sent": now, "telegram_id": telegram_message_id}
+    )
 
 
 def mark_failed(

@@ -17,6 +17,7 @@ from sqlmodel import Session, col, select
 
 from db.audit import person_actor, record_audit
 from db.contacts import ContactInfo
+from db.engine import in_chunks
 from db.models import (
     Agency,
     Assignment,
@@ -164,15 +165,32 @@ def latest_reports(
     return {r.assignment_id: _report_info(r, c) for r, c in rows}
 
 
+_LATEST_OF_AGENCY = (
+    select(StatusReport.assignment_id, func.max(StatusReport.id).label("report_id"))
+    .join(Assignment, col(Assignment.id) == StatusReport.assignment_id)
+    .where(
+        col(StatusReport.period_id) == bindparam("period_id"),
+        col(Assignment.agency_id) == bindparam("agency_id"),
+    )
+    .group_by(col(StatusReport.assignment_id))
+    .subquery()
+)
+# The agency's assignments whose latest version this period carries a status.
+_REPORTED_OF_AGENCY = (
+    select(StatusReport.assignment_id)
+    .join(_LATEST_OF_AGENCY, _LATEST_OF_AGENCY.c.report_id == StatusReport.id)
+    .where(col(StatusReport.status).is_not(None))
+)
+
+
 def pending_assignments(
     *, session: Session, agency_id: int, period_id: int
 ) -> list[AssignmentInfo]:
     """The agency's tasks with no report with a status yet this period."""
     owed = assignments_of_agency(session=session, agency_id=agency_id)
-    reports = latest_reports(
-        session=session, period_id=period_id, assignment_ids=[a.id for a in owed]
-    )
-    return [a for a in owed if a.id not in reports or reports[a.id].status is None]
+    params = {"agency_id": agency_id, "period_id": period_id}
+    reported = set(session.connection().execute(_REPORTED_OF_AGENCY, params).scalars())
+    return [a for a in owed if a.id not in reported]
 
 
 def record_report(
@@ -239,14 +257,14 @@ def report_history(*, session: Session, assignment_id: int, period_id: int) -> l
 
 def owing_agencies(*, session: Session) -> list[int]:
     """Agencies that hold at least one monthly task in an active directive."""
-    rows = session.exec(
+    rows = session.connection().execute(
         select(Assignment.agency_id)
         .join(Task, col(Task.id) == Assignment.task_id)
         .join(Directive, col(Directive.id) == Task.directive_id)
         .where(col(Directive.active).is_(True), col(Task.monthly).is_(True))
         .distinct()
     )
-    return sorted(rows)
+    return sorted(agency_id for (agency_id,) in in_chunks(rows))
 
 
 def agencies_not_reported(*, session: Session, period_id: int) -> list[str]:

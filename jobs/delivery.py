@@ -25,6 +25,7 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 from sqlalchemy import Engine
+from sqlmodel import Session
 from telegram import Bot
 from telegram.error import (
     BadRequest,
@@ -145,80 +146,79 @@ class DeliveryResult:
         self.unreachable.extend(other.unreachable)
 
 
-def compose_owed(*, engine: Engine, config: Config, message: OutboundInfo) -> list[Outgoing]:
+def compose_owed(*, session: Session, config: Config, message: OutboundInfo) -> list[Outgoing]:
     """The message(s) to send for an owed row, or none if it is no longer useful."""
     zone, locale = config.schedule.zone, config.bot.locale
-    with session_scope(engine) as session:
-        period = periods.period_by_id(session=session, period_id=message.period_id or 0)
-        contact = contacts.contact_by_id(session=session, contact_id=message.contact_id)
-        if period is None or contact is None:
+    period = periods.period_by_id(session=session, period_id=message.period_id or 0)
+    contact = contacts.contact_by_id(session=session, contact_id=message.contact_id)
+    if period is None or contact is None:
+        return []
+    agency_name = contact.agency_name
+    kind = message.kind
+    if kind is MessageKind.REQUEST:
+        # What the agency still owes: a late joiner is not asked for what was reported.
+        owed = reports.pending_assignments(
+            session=session, agency_id=message.agency_id, period_id=period.id
+        )
+        if not owed:
             return []
-        agency_name = contact.agency_name
-        kind = message.kind
-        if kind is MessageKind.REQUEST:
-            # What the agency still owes: a late joiner is not asked for what was reported.
-            owed = reports.pending_assignments(
-                session=session, agency_id=message.agency_id, period_id=period.id
-            )
-            if not owed:
-                return []
-            return request_messages(
+        return request_messages(
+            agency_name=agency_name,
+            period=period,
+            assignments=owed,
+            zone=zone,
+            locale=locale,
+        )
+    if kind is MessageKind.NUDGE:
+        pending = reports.pending_assignments(
+            session=session, agency_id=message.agency_id, period_id=period.id
+        )
+        if not pending:
+            return []
+        return nudge_messages(
+            agency_name=agency_name,
+            period=period,
+            pending=pending,
+            zone=zone,
+            locale=locale,
+        )
+    if kind is MessageKind.DEADLINE and message.task_id is not None:
+        assignment = reports.assignment_of(
+            session=session, task_id=message.task_id, agency_id=message.agency_id
+        )
+        if assignment is None:
+            return []
+        latest = reports.latest_reports(
+            session=session, period_id=period.id, assignment_ids=[assignment.id]
+        )
+        report = latest.get(assignment.id)
+        if report is not None and report.status is Status.DONE:
+            return []
+        return [
+            deadline_message(
                 agency_name=agency_name,
-                period=period,
-                assignments=owed,
-                zone=zone,
+                assignment=assignment,
+                period_id=period.id,
                 locale=locale,
             )
-        if kind is MessageKind.NUDGE:
-            pending = reports.pending_assignments(
-                session=session, agency_id=message.agency_id, period_id=period.id
+        ]
+    if kind is MessageKind.ESCALATION:
+        late = reports.late_agencies(session=session, period_id=period.id)
+        if not late:
+            return []
+        return escalation_messages(period=period, late=late, zone=zone, locale=locale)
+    if kind is MessageKind.DIGEST:
+        digest = build_digest(session=session, period=period, as_of=message.due_at)
+        return [Outgoing(part) for part in render_html(digest, zone=zone, locale=locale)]
+    if kind is MessageKind.CONTACT_LOST and message.about_contact_id is not None:
+        lost = contacts.contact_by_id(session=session, contact_id=message.about_contact_id)
+        if lost is None:
+            return []
+        return [
+            contact_lost_message(
+                agency_name=lost.agency_name, contact_name=lost.display_name, locale=locale
             )
-            if not pending:
-                return []
-            return nudge_messages(
-                agency_name=agency_name,
-                period=period,
-                pending=pending,
-                zone=zone,
-                locale=locale,
-            )
-        if kind is MessageKind.DEADLINE and message.task_id is not None:
-            assignment = reports.assignment_of(
-                session=session, task_id=message.task_id, agency_id=message.agency_id
-            )
-            if assignment is None:
-                return []
-            latest = reports.latest_reports(
-                session=session, period_id=period.id, assignment_ids=[assignment.id]
-            )
-            report = latest.get(assignment.id)
-            if report is not None and report.status is Status.DONE:
-                return []
-            return [
-                deadline_message(
-                    agency_name=agency_name,
-                    assignment=assignment,
-                    period_id=period.id,
-                    locale=locale,
-                )
-            ]
-        if kind is MessageKind.ESCALATION:
-            late = reports.late_agencies(session=session, period_id=period.id)
-            if not late:
-                return []
-            return escalation_messages(period=period, late=late, zone=zone, locale=locale)
-        if kind is MessageKind.DIGEST:
-            digest = build_digest(session=session, period=period, as_of=message.due_at)
-            return [Outgoing(part) for part in render_html(digest, zone=zone, locale=locale)]
-        if kind is MessageKind.CONTACT_LOST and message.about_contact_id is not None:
-            lost = contacts.contact_by_id(session=session, contact_id=message.about_contact_id)
-            if lost is None:
-                return []
-            return [
-                contact_lost_message(
-                    agency_name=lost.agency_name, contact_name=lost.display_name, locale=locale
-                )
-            ]
+        ]
     return []
 
 
@@ -334,8 +334,13 @@ async def _send_one(
             )
 
 
-def _claim(send: _SendOut, message: OutboundInfo) -> bool:
-    """Claim the row for this send-out; False if another one has it."""
+def _claim_and_compose(
+    send: _SendOut, message: OutboundInfo
+) -> tuple[list[Outgoing], dict[int, int]] | None:
+    """Claim the row and compose it, in one unit of work: its parts and those already sent.
+
+    None if another send-out has it; no parts if it is no longer owed (then marked so).
+    """
     with session_scope(send.engine) as session:
         outcome = outbox.claim(
             session=session,
@@ -344,14 +349,20 @@ def _claim(send: _SendOut, message: OutboundInfo) -> bool:
             at=send.wall(),
             stale_before=send.wall() - send.claim_timeout,
         )
-    if outcome is Claim.LOST:
-        send.result.claimed_elsewhere += 1
-        return False
+        if outcome is Claim.LOST:
+            send.result.claimed_elsewhere += 1
+            return None
+        parts = compose_owed(session=session, config=send.config, message=message)
+        if not parts:
+            outbox.mark_skipped(session=session, message_id=message.id, reason="no longer owed")
+            send.result.skipped += 1
+            return parts, {}
+        done = outbox.parts_sent(session=session, message_id=message.id)
     if outcome is Claim.TAKEN_OVER:
         # Its sender died after claiming it: it may have reached the chat already.
         send.result.in_doubt += 1
         log.warning("%s: in doubt after an interrupted send; sending it again", message.key)
-    return True
+    return parts, done
 
 
 def _lost_contact(send: _SendOut, message: OutboundInfo, error: str) -> None:
@@ -389,17 +400,11 @@ def _retry_later(send: _SendOut, message: OutboundInfo, error: Exception) -> Non
 
 async def _deliver_row(send: _SendOut, message: OutboundInfo) -> None:
     """Claim, compose, send and record one owed row."""
-    if not _claim(send, message):
+    claimed = _claim_and_compose(send, message)
+    if claimed is None or not claimed[0]:
         return
-    parts = compose_owed(engine=send.engine, config=send.config, message=message)
-    if not parts:
-        with session_scope(send.engine) as session:
-            outbox.mark_skipped(session=session, message_id=message.id, reason="no longer owed")
-        send.result.skipped += 1
-        return
-    with session_scope(send.engine) as session:
-        done = outbox.parts_sent(session=session, message_id=message.id)
-    chat_id = message.chat_id
+    parts, done = claimed
+    chat_id, earlier = message.chat_id, len(done)
     try:
         for number, part in enumerate(parts):
             if number in done:
@@ -415,6 +420,13 @@ async def _deliver_row(send: _SendOut, message: OutboundInfo) -> None:
                     telegram_message_id=telegram_id,
                     now=send.now,
                 )
+                if len(done) == len(parts):  # the last part: the message is sent
+                    outbox.mark_sent(
+                        session=session,
+                        message_id=message.id,
+                        telegram_message_id=done[0],
+                        now=send.now,
+                    )
     except _Unreachable as exc:
         _lost_contact(send, message, str(exc))
         return
@@ -435,10 +447,12 @@ async def _deliver_row(send: _SendOut, message: OutboundInfo) -> None:
     except _GiveUpForNow as exc:
         _retry_later(send, message, exc)
         return
-    with session_scope(send.engine) as session:
-        outbox.mark_sent(
-            session=session, message_id=message.id, telegram_message_id=done[0], now=send.now
-        )
+    if earlier == len(parts):
+        # Every part went out in an earlier attempt that ended before saying so.
+        with session_scope(send.engine) as session:
+            outbox.mark_sent(
+                session=session, message_id=message.id, telegram_message_id=done[0], now=send.now
+            )
     send.result.sent += 1
 
 

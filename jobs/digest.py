@@ -1,9 +1,10 @@
 """The monthly digest: computed from the database as plain data, rendered as HTML or text.
 
-`build_digest` reads every report version up to a time (`as_of`), so the digest of a past
-period is reproducible: a report edited after the period closed never rewrites what the
-digest said then, and a later digest shows it marked as edited, with what it said at the
-close. The rules that make the Office's figures are plain functions of that data:
+`build_digest` reads each assignment's latest report version as of a time (`as_of`), chosen
+by SQL (`db/digest_rows.py`), so the digest of a past period is reproducible: a report edited
+after the period closed never rewrites what the digest said then, and a later digest shows it
+marked as edited, with what it said at the close. The rules that make the Office's figures
+are plain functions of that data:
 
 - `combined_status`: a task's status from its agencies' reports, lead agencies first;
 - `task_category`: completed on time / late, not completed within the deadline / overdue.
@@ -15,26 +16,24 @@ the command line, and the `reports` package as the Word report, chart and spread
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from enum import StrEnum
+from operator import itemgetter
+from typing import NamedTuple, Protocol, TypeVar
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from bot.texts import GLOSSARY, STATUS_ICONS, status_label
+from db import digest_rows
 from db.models import (
     Agency,
-    Assignment,
     AssignmentRole,
     Contact,
-    Directive,
-    ReportingPeriod,
     Role,
     Status,
-    StatusReport,
-    Task,
 )
 from db.periods import PeriodInfo
 from dondoc.sanitize import clean_note
@@ -95,11 +94,27 @@ class AgencyEntry:
         return self.status is Status.BLOCKED or states_difficulty(self.note)
 
 
-def _leads_first(entries: list[AgencyEntry]) -> list[AgencyEntry]:
+class Judged(Protocol):
+    """What a task's status and category are judged on, of each agency's part."""
+
+    @property
+    def role(self) -> AssignmentRole: ...
+    @property
+    def status(self) -> Status | None: ...
+    @property
+    def done_at(self) -> datetime | None: ...
+    @property
+    def done_in_time(self) -> bool: ...
+
+
+_J = TypeVar("_J", bound=Judged)
+
+
+def _leads_first(entries: list[_J]) -> list[_J]:
     return [e for e in entries if e.role is AssignmentRole.LEAD] or entries
 
 
-def combined_status(entries: list[AgencyEntry]) -> Status | None:
+def combined_status(entries: Sequence[Judged]) -> Status | None:
     """A task's status from its agencies' reports; lead agencies count first.
 
     - Done only when every lead agency has reported it done (coordinating agencies cannot
@@ -109,7 +124,7 @@ def combined_status(entries: list[AgencyEntry]) -> Status | None:
     - When no lead has given a status yet, the coordinating agencies' worst status stands in
       (their "done" counts as in progress); None when nobody has given a status.
     """
-    leads = _leads_first(entries)
+    leads = _leads_first(list(entries))
     if leads and all(e.status is Status.DONE for e in leads):
         return Status.DONE
     for group in (leads, entries):
@@ -321,217 +336,180 @@ class Digest:
 
 # --- building ---------------------------------------------------------------------------------
 
-
-@dataclass(frozen=True)
-class _Version:
-    id: int
-    assignment_id: int
-    month: str
-    status: Status | None
-    note: str | None
-    reported_at: datetime
-    contact_id: int
-    due_at: datetime
-
-
-@dataclass(frozen=True)
-class _Row:
-    directive: Directive
-    task_id: int
-    number: str
-    title: str
-    deadline: date | None
-    assignment_id: int
-    role: AssignmentRole
-    agency_id: int
-    agency: str
-    agency_code: str
-    agency_kind: str
+# When an assignment's run of "done" began, and whether by the due time of its period.
+_Run = tuple[datetime, bool]
+_MADE = itemgetter(3, 1)  # a report version's order: its time, then its id
 
 
 def _aware(moment: datetime) -> datetime:
-    """SQLite returns naive UTC datetimes; make them aware."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    """A time from the database in UTC (SQLite returns naive UTC datetimes)."""
+    return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def _history(session: Session, month: str, as_of: datetime) -> dict[int, list[_Version]]:
-    """Every report version up to `as_of` of this month and the months before, per assignment,
-    in the order they were made."""
-    rows = session.execute(
-        sa_select(
-            col(StatusReport.id),
-            col(StatusReport.assignment_id),
-            col(ReportingPeriod.month),
-            col(StatusReport.status),
-            col(StatusReport.note),
-            col(StatusReport.reported_at),
-            col(StatusReport.contact_id),
-            col(ReportingPeriod.due_at),
-        )
-        .join(ReportingPeriod, col(ReportingPeriod.id) == StatusReport.period_id)
-        .where(col(StatusReport.reported_at) <= as_of, col(ReportingPeriod.month) <= month)
-        .order_by(col(StatusReport.reported_at), col(StatusReport.id))
-    )
-    history: dict[int, list[_Version]] = defaultdict(list)
-    for rid, aid, m, status, note, at, contact_id, due in rows:
-        history[aid].append(
-            _Version(
-                rid,
-                aid,
-                m,
-                status,
-                clean_note(note) if note else note,
-                _aware(at),
-                contact_id,
-                _aware(due),
-            )
-        )
-    return history
+def _shown(text: str | None) -> str | None:
+    """A stored note or name as shown: without control characters, blanks trimmed.
 
-
-def _latest_in(versions: list[_Version], month: str) -> _Version | None:
-    """The latest version made for `month` (by id, as `latest_reports` counts it)."""
-    own = [v for v in versions if v.month == month]
-    return max(own, key=lambda v: v.id) if own else None
-
-
-def _done_run(versions: list[_Version], latest: _Version) -> tuple[datetime | None, bool]:
-    """When the unbroken run of "done" reports ending at `latest` began, and whether in time.
-
-    Replies without a status do not break the run; any other status does.
+    The bot stores notes cleaned; whatever reached the table otherwise is cleaned here (a
+    printable text has nothing to drop, so only its blanks are trimmed).
     """
-    if latest.status is not Status.DONE:
-        return None, False
-    start = latest
-    for version in reversed(versions[: versions.index(latest) + 1]):
-        if version.status is None:
-            continue
-        if version.status is not Status.DONE:
-            break
+    if not text:
+        return text
+    return text.strip() if text.isprintable() else clean_note(text)
+
+
+def _walk(
+    versions: list[digest_rows.Said], report_id: int
+) -> tuple[digest_rows.Said, digest_rows.Said | None]:
+    """The unbroken run of "done" ending at this version: its first version, and the version
+    before it that broke it (None when the run goes back to the first version read).
+
+    `versions` are in the order they were made and all gave a status: a reply without one
+    neither breaks a run nor starts it.
+    """
+    index = next(i for i, v in enumerate(versions) if v[1] == report_id)
+    start = versions[index]
+    for version in reversed(versions[:index]):
+        if version[2] is not Status.DONE:
+            return start, version
         start = version
-    return start.reported_at, start.reported_at <= start.due_at
+    return start, None
 
 
-def _assignment_rows(session: Session, directive_code: str | None) -> list[_Row]:
-    query = (
-        select(Directive, Task, Assignment, Agency)
-        .join(Task, col(Task.directive_id) == Directive.id)
-        .join(Assignment, col(Assignment.task_id) == Task.id)
-        .join(Agency, col(Agency.id) == Assignment.agency_id)
-        .where(col(Directive.active).is_(True))
-        .order_by(
-            col(Directive.id), col(Task.position), col(Assignment.role).desc(), col(Agency.id)
-        )
-    )
-    if directive_code:
-        query = query.where(Directive.code == directive_code)
-    return [
-        _Row(
-            d,
-            t.id,  # type: ignore[arg-type]
-            t.number,
-            t.title,
-            t.deadline,
-            a.id,  # type: ignore[arg-type]
-            a.role,
-            ag.id,  # type: ignore[arg-type]
-            ag.name,
-            ag.code,
-            ag.kind,
-        )
-        for d, t, a, ag in session.exec(query)
-    ]
-
-
-def _tasks_for(
-    rows: list[_Row],
-    history: dict[int, list[_Version]],
-    period: PeriodInfo,
+def _done_runs(
+    session: Session,
+    *,
+    targets: dict[int, list[int]],
+    periods: list[tuple[int, datetime]],
     as_of: datetime,
-    today: date,
-    names: dict[int, str],
-    zone: ZoneInfo,
-) -> dict[str, list[TaskDigest]]:
-    """The tasks of each directive with their entries and combined status, as of `as_of`."""
-    closed_at = period.digest_at
-    grouped: dict[tuple[str, int], list[tuple[_Row, AgencyEntry]]] = {}
-    for row in rows:
-        versions = history.get(row.assignment_id, [])
-        latest = _latest_in(versions, period.month)
-        entry = AgencyEntry(
-            agency=row.agency,
-            role=row.role,
-            status=None,
-            reported=False,
-            agency_code=row.agency_code,
-            agency_kind=row.agency_kind,
-        )
-        if latest is not None:
-            done_at, in_time = _done_run(versions, latest)
-            at_close = None
-            if as_of > closed_at and latest.reported_at > closed_at:
-                at_close = _latest_in(
-                    [v for v in versions if v.reported_at <= closed_at], period.month
-                )
-            entry = AgencyEntry(
-                agency=row.agency,
-                role=row.role,
-                status=latest.status,
-                reported=True,
-                note=latest.note,
-                reported_at=latest.reported_at,
-                agency_code=row.agency_code,
-                agency_kind=row.agency_kind,
-                reporter=names.get(latest.contact_id),
-                done_at=done_at,
-                done_in_time=in_time,
-                edited_after_close=at_close is not None,
-                late_report=as_of > closed_at and latest.reported_at > closed_at and not at_close,
-                status_at_close=at_close.status if at_close else None,
-                note_at_close=at_close.note if at_close else None,
-            )
-        grouped.setdefault((row.directive.code, row.task_id), []).append((row, entry))
-    tasks: dict[str, list[TaskDigest]] = defaultdict(list)
-    for (code, _), pairs in grouped.items():
-        first = pairs[0][0]
-        entries = [entry for _, entry in pairs]
-        status = combined_status(entries)
-        leads = _leads_first(entries)
-        done_at = (
-            max(e.done_at for e in leads if e.done_at)
-            if status is Status.DONE and all(e.done_at for e in leads)
-            else None
-        )
-        category = task_category(
-            status=status,
-            deadline=first.deadline,
-            done_at=done_at.astimezone(zone).date() if done_at else None,
-            done_in_time=all(e.done_in_time for e in leads),
-            today=today,
-        )
-        tasks[code].append(
-            TaskDigest(
-                first.number, first.title, first.deadline, entries, code, status, category, done_at
-            )
-        )
-    return tasks
+) -> dict[int, _Run]:
+    """For each report version of `targets` (per assignment, versions saying "done" of the
+    first two of `periods`: the period's and the previous one's): when its run of "done"
+    began, and whether that first "done" came by its period's due time.
 
+    A run is read back in the order the versions were made, among those made by `as_of` for
+    `periods` (the period's and the months before). First the versions of the two periods
+    are read, with any made since the earliest of them: a run broken there is whole. The
+    runs that go back further are read with their assignments' whole history.
+    """
+    if not targets:
+        return {}
+    due = {pid: _aware(at) for pid, at in periods}
+    first = [pid for pid, _ in periods[:2]]
+    said: dict[int, list[digest_rows.Said]] = defaultdict(list)
+    whole: set[int] = set()  # assignments whose every version is read
 
-def _previous_period(session: Session, month: str) -> PeriodInfo | None:
-    row = session.exec(
-        select(ReportingPeriod)
-        .where(ReportingPeriod.month < month)
-        .order_by(col(ReportingPeriod.month).desc())
-    ).first()
-    if row is None:
-        return None
-    return PeriodInfo(
-        row.id,  # type: ignore[arg-type]
-        row.month,
-        _aware(row.request_at),
-        _aware(row.due_at),
-        _aware(row.digest_at),
+    def read(rows: list[digest_rows.Said]) -> None:
+        for row in rows:
+            if row[0] in targets and row[4] in due:
+                said[row[0]].append(row)
+
+    read(
+        digest_rows.statuses_said_since(
+            session, as_of=as_of, period_ids=first, assignment_ids=targets
+        )
     )
+    if len(periods) <= len(first):
+        whole.update(targets)
+    walks: dict[int, tuple[digest_rows.Said, digest_rows.Said | None]] = {}
+
+    def walk(assignments: Collection[int]) -> set[int]:
+        """Walk these assignments' runs; those that go back past what was read."""
+        going_on = set()
+        for aid in assignments:
+            versions = said[aid]
+            versions.sort(key=_MADE)
+            for rid in targets[aid]:
+                walks[rid] = _walk(versions, rid)
+                if walks[rid][1] is None and aid not in whole:
+                    going_on.add(aid)
+        return going_on
+
+    going_on = walk(targets)
+    if going_on:
+        for aid in going_on:
+            said[aid] = []
+        read(digest_rows.statuses_said(session, as_of=as_of, assignment_ids=going_on))
+        whole.update(going_on)
+        walk(going_on)
+    runs: dict[int, _Run] = {}
+    for rid, (start, _) in walks.items():
+        began = _aware(start[3])
+        runs[rid] = (began, began <= due[start[4]])
+    return runs
+
+
+class _Before(NamedTuple):
+    """An agency's part in a task in the previous period, as judged then."""
+
+    role: AssignmentRole
+    status: Status | None
+    done_at: datetime | None
+    done_in_time: bool
+
+
+def _judged(
+    entries: Sequence[Judged], deadline: date | None, today: date, zone: ZoneInfo
+) -> tuple[Status | None, Category, datetime | None]:
+    """A task's combined status, category and completion time from its agencies' entries."""
+    status = combined_status(entries)
+    leads = _leads_first(list(entries))
+    done_at = (
+        max(e.done_at for e in leads if e.done_at)
+        if status is Status.DONE and all(e.done_at for e in leads)
+        else None
+    )
+    category = task_category(
+        status=status,
+        deadline=deadline,
+        done_at=done_at.astimezone(zone).date() if done_at else None,
+        done_in_time=all(e.done_in_time for e in leads),
+        today=today,
+    )
+    return status, category, done_at
+
+
+def _entries(
+    task_rows: list[digest_rows.AssignmentRow],
+    agencies: dict[int, tuple[str, str, str]],
+    latest: dict[int, digest_rows.LatestReport],
+    runs: dict[int, _Run],
+    closed_at: datetime,
+    as_of: datetime,
+) -> list[AgencyEntry]:
+    """Each agency's entry in a task: its latest report as of `as_of`, and what stood at the
+    close."""
+    entries = []
+    for _, _, aid, role, agency_id in task_rows:
+        name, code, kind = agencies[agency_id]
+        report = latest.get(aid)
+        if report is None:
+            entries.append(AgencyEntry(name, role, None, False, agency_code=code, agency_kind=kind))
+            continue
+        rid, status, note, at, reporter, close_id, close_status, close_note = report
+        reported_at = _aware(at)
+        done_at, in_time = runs.get(rid, (None, False))
+        changed = as_of > closed_at and reported_at > closed_at
+        edited = changed and close_id is not None
+        entries.append(
+            AgencyEntry(
+                name,
+                role,
+                status,
+                True,
+                _shown(note),
+                reported_at,
+                code,
+                kind,
+                _shown(reporter),
+                done_at,
+                in_time,
+                edited,
+                changed and not edited,
+                close_status if edited else None,
+                _shown(close_note) if edited else None,
+            )
+        )
+    return entries
 
 
 def _silent_agencies(session: Session, tasks: dict[str, list[TaskDigest]]) -> list[SilentAgency]:
@@ -562,7 +540,7 @@ def _silent_agencies(session: Session, tasks: dict[str, list[TaskDigest]]) -> li
         .order_by(col(Contact.id))
     )
     for code, raw_name, since in rows:
-        name = clean_note(raw_name)
+        name = _shown(raw_name) or ""
         contacts[code].append(ContactReach(name, _aware(since) if since else None))
     return [
         SilentAgency(name, code, numbers, contacts.get(code, []), reported[code], assigned[code])
@@ -582,37 +560,72 @@ def build_digest(
 
     Deadlines are judged on the day of the period's digest (its briefing), or on the day of
     `as_of` if that comes first, so a past month's digest says what was overdue then.
+    Only this period's and the previous period's latest reports are read, and of the older
+    history what shows since when a "done" has stood.
     """
     zone = zone or ZoneInfo("Asia/Ho_Chi_Minh")
     today = min(as_of, period.digest_at).astimezone(zone).date()
-    rows = _assignment_rows(session, directive_code)
-    history = _history(session, period.month, as_of)
-    names: dict[int, str] = {
-        cid: clean_note(name)
-        for cid, name in session.exec(select(Contact.id, Contact.display_name))
-        if cid is not None
-    }
-    tasks = _tasks_for(rows, history, period, as_of, today, names, zone)
+    owed = digest_rows.assignment_rows(session, directive_code)
+    codes = {head.id: head.code for head in owed.directives}
+    by_task: dict[tuple[int, int], list[digest_rows.AssignmentRow]] = {}
+    for row in owed.rows:
+        by_task.setdefault((row[0], row[1]), []).append(row)
+    periods = digest_rows.periods_until(session, period.month)
+    older = [p for p in periods if p.month < period.month]
+    previous = (
+        PeriodInfo(
+            older[0].id,
+            older[0].month,
+            _aware(older[0].request_at),
+            _aware(older[0].due_at),
+            _aware(older[0].digest_at),
+        )
+        if older
+        else None
+    )
+    latest = digest_rows.latest_reports(
+        session, period_id=period.id, as_of=as_of, closed_at=period.digest_at
+    )
+    before = (
+        digest_rows.latest_statuses(session, period_id=previous.id, as_of=as_of)
+        if previous is not None
+        else {}
+    )
+    # The "done" versions whose runs count: every entry's, and the previous period's leads'
+    # of a task they all said done then.
+    targets: dict[int, list[int]] = defaultdict(list)
+    for row in owed.rows:
+        report = latest.get(row[2])
+        if report is not None and report.status is Status.DONE:
+            targets[row[2]].append(report.id)
+    for task_rows in by_task.values():
+        leads = [row[2] for row in task_rows if row[3] is AssignmentRole.LEAD]
+        leads = leads or [row[2] for row in task_rows]
+        if all(before.get(aid, (0, None))[1] is Status.DONE for aid in leads):
+            for aid in leads:
+                targets[aid].append(before[aid][0])
+    due = next((p.due_at for p in periods if p.id == period.id), period.due_at)
+    runs = _done_runs(
+        session,
+        targets=targets,
+        periods=[(period.id, due)] + [(p.id, p.due_at) for p in older],
+        as_of=as_of,
+    )
 
-    directives: list[DirectiveDigest] = []
-    trackers = {
-        a.id: a.name
-        for a in session.exec(
-            select(Agency).where(
-                col(Agency.id).in_({r.directive.tracker_agency_id for r in rows} - {None})
-            )
+    tasks: dict[str, list[TaskDigest]] = defaultdict(list)
+    agencies, closed_at = owed.agencies, period.digest_at
+    for (directive_id, task_id), task_rows in by_task.items():
+        number, title, deadline = owed.tasks[task_id]
+        entries = _entries(task_rows, agencies, latest, runs, closed_at, as_of)
+        status, category, done_at = _judged(entries, deadline, today, zone)
+        code = codes[directive_id]
+        tasks[code].append(
+            TaskDigest(number, title, deadline, entries, code, status, category, done_at)
         )
-    }
-    seen: set[str] = set()
-    for row in rows:
-        d = row.directive
-        if d.code in seen:
-            continue
-        seen.add(d.code)
-        tracker = trackers.get(d.tracker_agency_id) if d.tracker_agency_id else None
-        directives.append(
-            DirectiveDigest(d.code, d.subject, tasks[d.code], d.issuer, d.issued_on, tracker)
-        )
+    directives = [
+        DirectiveDigest(h.code, h.subject, tasks[h.code], h.issuer, h.issued_on, h.tracker)
+        for h in owed.directives
+    ]
 
     blockers = [
         Blocker(t.directive_code, t.number, e.agency, e.status, e.note, e.reported_at)
@@ -636,25 +649,32 @@ def build_digest(
         if e.edited_after_close
     ]
 
-    previous = _previous_period(session, period.month)
     changes: list[TaskChange] = []
     previous_categories: Counter[Category] | None = None
     if previous is not None:
         before_today = min(as_of, previous.digest_at).astimezone(zone).date()
-        before = _tasks_for(rows, history, previous, as_of, before_today, names, zone)
-        before_by_key = {(t.directive_code, t.number): t for ts in before.values() for t in ts}
-        previous_categories = Counter(t.category for ts in before.values() for t in ts)
+        before_by_key: dict[tuple[str, str], tuple[Status | None, Category]] = {}
+        previous_categories = Counter()
+        for (directive_id, task_id), task_rows in by_task.items():
+            said = []
+            for _, _, aid, role, _ in task_rows:
+                rid, status = before.get(aid, (0, None))
+                said.append(_Before(role, status, *runs.get(rid, (None, False))))
+            number, _, deadline = owed.tasks[task_id]
+            judged = _judged(said, deadline, before_today, zone)[:2]
+            before_by_key[(codes[directive_id], number)] = judged
+            previous_categories[judged[1]] += 1
         for task in (t for d in directives for t in d.tasks):
             old = before_by_key.get((task.directive_code, task.number))
-            if old is None or (old.status, old.category) != (task.status, task.category):
+            if old is None or old != (task.status, task.category):
                 changes.append(
                     TaskChange(
                         task.directive_code,
                         task.number,
                         task.title,
-                        old.status if old else None,
+                        old[0] if old else None,
                         task.status,
-                        old.category if old else None,
+                        old[1] if old else None,
                         task.category,
                     )
                 )

@@ -9,8 +9,8 @@ ignored, so running it again — or in two processes at once — writes each onc
 Planning costs what changed, not what exists: what is owed depends only on the
 data (contacts, tasks, assignments, directives: their revisions) and on which of
 the cycle's moments have passed, so a `PlanMemo` that saw the same of both
-plans nothing; when something changed, the rows already written are read in one
-query and only the new ones inserted, in one statement.
+plans nothing; when something changed, the period's keys are read in one query
+and only the new rows inserted, a batch per statement.
 """
 
 from __future__ import annotations
@@ -191,16 +191,19 @@ def plan_owed(
         if memo is not None and memo.seen == seen:
             return times.month, 0
         owed = owed_now(plan_period(session=session, config=config, times=times), now)
-        requests_sent = outbox.requests_sent(session=session, period_id=period.id)
+        known = outbox.planned_keys(session=session, period_id=period.id)
+        new = [item for item in owed if item.key not in known]
+        nudges = any(item.kind is MessageKind.NUDGE for item in new)
+        sent = outbox.requests_sent(session=session, period_id=period.id) if nudges else {}
         written = outbox.plan_messages(
             session=session,
             period_id=period.id,
             messages=[
                 outbox.Owed(item.key, item.kind, item.contact, item.due_at, item.task_id)
-                for item in owed
+                for item in new
                 # A request that went out late (after downtime) makes its nudges pointless.
                 if item.kind is not MessageKind.NUDGE
-                or requests_sent.get(item.contact.id, item.due_at) < item.due_at
+                or sent.get(item.contact.id, item.due_at) < item.due_at
             ],
         )
     if memo is not None:
