@@ -9,8 +9,9 @@ sustained send rate, its ratio to Telegram's 30 messages/second (target ≥ 0.9)
 duplicates (target 0) and lost messages (target 0).
 
 Second table, at each `--contacts` size, the production cycle (`SendOuts`, as the
-scheduler's jobs run it) with no flood limit: the send-out's rate (target: at the
-largest size within 20% of the smallest), then the 10-minute sweep when nothing new
+scheduler's jobs run it) in a process of its own, as `dondoc run` is, with no flood
+limit: the send-out's rate (target: at the largest size within 20% of the smallest),
+then the 10-minute sweep when nothing new
 is owed (target < 0.5 s at 50,000 contacts), then the same sweep in a freshly started
 process (nothing remembered), and the longest the event loop was held up during any
 of them (target < 100 ms: the bot answers nobody meanwhile).
@@ -23,10 +24,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import gc
 import json
+import sys
 import tempfile
 import time
+from argparse import SUPPRESS
 from datetime import datetime
 from pathlib import Path
 
@@ -34,8 +36,9 @@ from pydantic import SecretStr
 from rich.console import Console
 from rich.table import Table
 
-from bot.app import build_application
+from bot.app import build_application, settle_heap
 from bot_api_server import BotApiServer
+from db.engine import make_engine
 from dondoc.config import Config
 from dondoc.fanout import FANOUT_TOKEN, requests_per_user, seed_fanout
 from jobs.cycle import SendOuts
@@ -128,64 +131,77 @@ class LoopWatch:
         self._task.cancel()
 
 
+async def cycle_figures(base_url: str, database: Path) -> dict[str, float]:
+    """In the bot's own process: the production cycle's send-out, then two sweeps, timed."""
+    engine = make_engine(f"sqlite:///{database}")
+    config = Config.model_validate(
+        {
+            "bot": {"api_base_url": base_url},
+            "token": SecretStr(FANOUT_TOKEN),
+            "delivery": {"overall_per_second": 1000, "per_chat_seconds": 0},
+        }
+    )
+    application = build_application(config, engine=engine, clock=lambda: PINNED_NOW)
+    settle_heap()  # as `dondoc run` does
+    figures: dict[str, float] = {}
+    async with application:
+        phases = {
+            "send": application.bot_data.send_outs,
+            "sweep_nothing_new": application.bot_data.send_outs,
+            # A process that just started remembers nothing: its first sweep reads.
+            "sweep_after_restart": SendOuts(
+                engine=engine, config=config, clock=lambda: PINNED_NOW, pacer=Pacer(config.delivery)
+            ),
+        }
+        for phase, send_outs in phases.items():
+            with LoopWatch() as watch:
+                started = time.perf_counter()
+                result = await send_outs.run(application.bot)
+                figures[f"{phase}_seconds"] = round(time.perf_counter() - started, 3)
+            figures[f"{phase}_sent"] = result.sent
+            figures[f"{phase}_planned"] = result.planned
+            figures[f"{phase}_loop_stall_ms"] = round(watch.longest * 1000, 1)
+    engine.dispose()
+    return figures
+
+
 async def sweep(contacts: int) -> dict[str, float | int]:
-    """The production cycle at `contacts` officers, no flood limit: send-out, then sweeps."""
+    """The production cycle at `contacts` officers, no flood limit, the bot in its own process."""
     async with BotApiServer() as server:
         server.add_bot(FANOUT_TOKEN)
         with tempfile.TemporaryDirectory() as folder:
-            engine = await seed_fanout(server, Path(folder) / "fanout.db", contacts)
-            # The simulated server's users live in this process, not in the bot's: kept out
-            # of the garbage collector's full passes, which would otherwise scan them all.
-            gc.collect()
-            gc.freeze()
-            config = Config.model_validate(
-                {
-                    "bot": {"api_base_url": server.base_url},
-                    "token": SecretStr(FANOUT_TOKEN),
-                    "delivery": {"overall_per_second": 1000, "per_chat_seconds": 0},
-                }
+            database = Path(folder) / "fanout.db"
+            (await seed_fanout(server, database, contacts)).dispose()
+            bot = await asyncio.create_subprocess_exec(
+                sys.executable,
+                __file__,
+                "--cycle-of",
+                server.base_url,
+                str(database),
+                stdout=asyncio.subprocess.PIPE,
             )
-            application = build_application(config, engine=engine, clock=lambda: PINNED_NOW)
-            async with application:
-                send_outs = application.bot_data.send_outs
-                stalls = []
-                with LoopWatch() as watch:
-                    started = time.perf_counter()
-                    sent = await send_outs.run(application.bot)
-                    send_seconds = time.perf_counter() - started
-                stalls.append(watch.longest)
-                with LoopWatch() as watch:
-                    started = time.perf_counter()
-                    nothing_new = await send_outs.run(application.bot)
-                    sweep_seconds = time.perf_counter() - started
-                stalls.append(watch.longest)
-                # A process that just started remembers nothing: its first sweep reads.
-                restarted = SendOuts(
-                    engine=engine,
-                    config=config,
-                    clock=lambda: PINNED_NOW,
-                    pacer=Pacer(config.delivery),
-                )
-                with LoopWatch() as watch:
-                    started = time.perf_counter()
-                    after_restart = await restarted.run(application.bot)
-                    restart_seconds = time.perf_counter() - started
-                stalls.append(watch.longest)
-            engine.dispose()
-        gc.unfreeze()
+            try:
+                output, _ = await bot.communicate()
+            finally:
+                if bot.returncode is None:
+                    bot.kill()
+                    await bot.wait()
+        figures = json.loads(output.decode().splitlines()[-1])
         received = requests_per_user(server, contacts)
+        sent = figures["send_sent"]
         return {
             "contacts": contacts,
-            "sent": sent.sent,
-            "send_seconds": round(send_seconds, 2),
-            "send_rate_per_second": round(sent.sent / send_seconds, 1),
-            "sweep_nothing_new_seconds": round(sweep_seconds, 3),
-            "sweep_after_restart_seconds": round(restart_seconds, 3),
-            "planned_again": nothing_new.planned + after_restart.planned,
-            "sent_again": nothing_new.sent + after_restart.sent,
-            "loop_stall_send_ms": round(stalls[0] * 1000, 1),
-            "loop_stall_sweep_ms": round(stalls[1] * 1000, 1),
-            "loop_stall_restart_ms": round(stalls[2] * 1000, 1),
+            "sent": sent,
+            "send_seconds": figures["send_seconds"],
+            "send_rate_per_second": round(sent / figures["send_seconds"], 1),
+            "sweep_nothing_new_seconds": figures["sweep_nothing_new_seconds"],
+            "sweep_after_restart_seconds": figures["sweep_after_restart_seconds"],
+            "planned_again": figures["sweep_nothing_new_planned"]
+            + figures["sweep_after_restart_planned"],
+            "sent_again": figures["sweep_nothing_new_sent"] + figures["sweep_after_restart_sent"],
+            "loop_stall_send_ms": figures["send_loop_stall_ms"],
+            "loop_stall_sweep_ms": figures["sweep_nothing_new_loop_stall_ms"],
+            "loop_stall_restart_ms": figures["sweep_after_restart_loop_stall_ms"],
             "duplicates": sum(max(count - 1, 0) for count in received),
             "lost": sum(1 for count in received if count == 0),
         }
@@ -197,7 +213,12 @@ def main() -> None:
     parser.add_argument("--contacts", type=int, nargs="+", default=[2000, 10000, 50000])
     parser.add_argument("--rate-429", type=float, default=0.05)
     parser.add_argument("--retry-after", type=int, default=1)
+    parser.add_argument("--cycle-of", nargs=2, metavar=("BASE_URL", "DATABASE"), help=SUPPRESS)
     options = parser.parse_args()
+    if options.cycle_of:  # the bot's side of `sweep`, in a process of its own
+        base_url, database = options.cycle_of
+        print(json.dumps(asyncio.run(cycle_figures(base_url, Path(database)))))
+        return
     console = Console(stderr=False)
     rows = []
     for send_outs in (1, 2):

@@ -7,6 +7,7 @@ call `build_application`, jobs included; only `run` starts polling for real.
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import signal
 import threading
@@ -213,6 +214,16 @@ def describe_result(result: CycleResult) -> str:
     )
 
 
+def settle_heap() -> None:
+    """Keep what start-up made out of the garbage collector's full passes.
+
+    Modules, classes and the application live as long as the process; a full pass then
+    scans only what came since, and stops the event loop that much less.
+    """
+    gc.collect()
+    gc.freeze()
+
+
 def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
@@ -235,6 +246,7 @@ def run(config: Config, *, engine: Engine, sleep: Callable[[float], None] = _pau
     while True:
         try:
             application = build_application(config, engine=engine)
+            settle_heap()
             # Our own signal handlers (set in `_post_init`) wind the send-out down first:
             # with PTB's, the shutdown would wait for a whole send-out of thousands.
             application.run_polling(
