@@ -219,7 +219,7 @@ def main() -> None:
         base_url, database = options.cycle_of
         print(json.dumps(asyncio.run(cycle_figures(base_url, Path(database)))))
         return
-    console = Console(stderr=False)
+    console = Console(stderr=False, width=120)
     rows = []
     for send_outs in (1, 2):
         with console.status(f"{send_outs} send-out(s) to {options.contacts[0]} contacts…"):

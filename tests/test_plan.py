@@ -42,6 +42,12 @@ def test_only_the_latest_passed_nudge_is_owed_after_downtime() -> None:
         (MessageKind.REQUEST, 16),
         (MessageKind.NUDGE, 20),
     ]
+    # The planner hands the plan over unsorted: the latest nudge is still the one owed.
+    shuffled = owed_now(plan[::-1], hanoi(2021, 8, 20, 9, 0))
+    assert sorted((item.kind, item.due_at.day) for item in shuffled) == [
+        (MessageKind.NUDGE, 20),
+        (MessageKind.REQUEST, 16),
+    ]
 
 
 def test_nothing_is_owed_before_its_time_or_after_it_expired() -> None:
