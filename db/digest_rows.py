@@ -4,8 +4,8 @@
 - `latest_reports`: each assignment's latest report version of a period as of a time, with
   the reporter's name and the version that stood when the period closed;
 - `latest_statuses`: the same, the status only (the previous period, for the changes);
-- `statuses_said_since`, `statuses_said`: the report versions that gave a status, for how
-  long a "done" has stood: those of a period and after, and an assignment's whole history.
+- `statuses_said_since`: the report versions that gave a status, for how long a "done" has
+  stood: those of some periods and any made since the earliest of them, or every one.
 
 A report version's order is the order it was made in: its time, then its id.
 """
@@ -260,30 +260,25 @@ def periods_until(session: Session, month: str) -> list[PeriodRow]:
 
 
 def statuses_said_since(
-    session: Session, *, as_of: datetime, period_ids: Sequence[int], assignment_ids: Collection[int]
+    session: Session,
+    *,
+    as_of: datetime,
+    period_ids: Sequence[int] | None,
+    assignment_ids: Collection[int],
 ) -> list[Said]:
     """The report versions made by `as_of` that gave a status, of these assignments: those
-    for `period_ids`, and any made since the earliest version made for them (for an older
-    period, late, or for a later one)."""
-    params: dict[str, Any] = {"as_of": as_of, "period_ids": list(period_ids)}
-    params["since"] = session.execute(_EARLIEST, params).scalar()
-    if params["since"] is None:
-        return []
+    for `period_ids` and any made since the earliest version made for them (for an older
+    period, late, or for a later one); or, without `period_ids`, every one."""
+    params: dict[str, Any] = {"as_of": as_of}
+    query = _SAID_OF_ASSIGNMENTS
+    if period_ids is not None:
+        params["period_ids"] = list(period_ids)
+        params["since"] = session.execute(_EARLIEST, params).scalar()
+        if params["since"] is None:
+            return []
+        query = _SAID_SINCE
     return [
         row
         for chunk in _chunks(assignment_ids)
-        for row in session.execute(_SAID_SINCE, {**params, "assignment_ids": chunk}).all()
-    ]
-
-
-def statuses_said(
-    session: Session, *, as_of: datetime, assignment_ids: Collection[int]
-) -> list[Said]:
-    """The report versions made by `as_of` that gave a status, of these assignments."""
-    return [
-        row
-        for chunk in _chunks(assignment_ids)
-        for row in session.execute(
-            _SAID_OF_ASSIGNMENTS, {"as_of": as_of, "assignment_ids": chunk}
-        ).all()
+        for row in session.execute(query, {**params, "assignment_ids": chunk}).all()
     ]

@@ -15,8 +15,10 @@ the command line, and the `reports` package as the Word report, chart and spread
 
 from __future__ import annotations
 
+import gc
 from collections import Counter, defaultdict
-from collections.abc import Collection, Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from enum import StrEnum
@@ -387,50 +389,37 @@ def _done_runs(
     began, and whether that first "done" came by its period's due time.
 
     A run is read back in the order the versions were made, among those made by `as_of` for
-    `periods` (the period's and the months before). First the versions of the two periods
-    are read, with any made since the earliest of them: a run broken there is whole. The
-    runs that go back further are read with their assignments' whole history.
+    `periods` (the period's and the months before, latest first). The versions are read a
+    few periods at a time, each time with any made since the earliest of those periods': a
+    run broken by a version read is then whole, as every version made after that one has
+    been read. Only the runs still going on are read further back.
     """
-    if not targets:
-        return {}
     due = {pid: _aware(at) for pid, at in periods}
-    first = [pid for pid, _ in periods[:2]]
-    said: dict[int, list[digest_rows.Said]] = defaultdict(list)
-    whole: set[int] = set()  # assignments whose every version is read
-
-    def read(rows: list[digest_rows.Said]) -> None:
-        for row in rows:
-            if row[0] in targets and row[4] in due:
-                said[row[0]].append(row)
-
-    read(
-        digest_rows.statuses_said_since(
-            session, as_of=as_of, period_ids=first, assignment_ids=targets
-        )
-    )
-    if len(periods) <= len(first):
-        whole.update(targets)
+    order = [pid for pid, _ in periods]
+    said: dict[int, dict[int, digest_rows.Said]] = defaultdict(dict)  # by assignment, id
     walks: dict[int, tuple[digest_rows.Said, digest_rows.Said | None]] = {}
-
-    def walk(assignments: Collection[int]) -> set[int]:
-        """Walk these assignments' runs; those that go back past what was read."""
-        going_on = set()
-        for aid in assignments:
-            versions = said[aid]
-            versions.sort(key=_MADE)
+    # The period and the previous one, the month before, then every version left (None):
+    # most runs are broken within the first reads; the few that go on are read whole.
+    reads: list[list[int] | None] = [order[:2], order[2:3], None][: max(1, len(order) - 1)]
+    going_on = set(targets)
+    for step, batch in enumerate(reads):
+        if not going_on:
+            break
+        rows = digest_rows.statuses_said_since(
+            session, as_of=as_of, period_ids=batch, assignment_ids=going_on
+        )
+        for row in rows:
+            if row[4] in due:
+                said[row[0]][row[1]] = row
+        last = step == len(reads) - 1  # every version has been read
+        still = set()
+        for aid in going_on:
+            versions = sorted(said[aid].values(), key=_MADE)
             for rid in targets[aid]:
                 walks[rid] = _walk(versions, rid)
-                if walks[rid][1] is None and aid not in whole:
-                    going_on.add(aid)
-        return going_on
-
-    going_on = walk(targets)
-    if going_on:
-        for aid in going_on:
-            said[aid] = []
-        read(digest_rows.statuses_said(session, as_of=as_of, assignment_ids=going_on))
-        whole.update(going_on)
-        walk(going_on)
+                if walks[rid][1] is None and not last:
+                    still.add(aid)
+        going_on = still
     runs: dict[int, _Run] = {}
     for rid, (start, _) in walks.items():
         began = _aware(start[3])
@@ -548,6 +537,23 @@ def _silent_agencies(session: Session, tasks: dict[str, list[TaskDigest]]) -> li
     ]
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """The cyclic garbage collector paused meanwhile (as planning does, `jobs/cycle.py`).
+
+    A digest of thousands of assignments makes hundreds of thousands of objects (rows,
+    entries), which would set off full collections, each scanning the whole heap. They hold
+    no cycles: reference counting frees them.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def build_digest(
     *,
     session: Session,
@@ -563,6 +569,17 @@ def build_digest(
     Only this period's and the previous period's latest reports are read, and of the older
     history what shows since when a "done" has stood.
     """
+    with _collector_paused():
+        return _build(session, period, as_of, directive_code, zone)
+
+
+def _build(
+    session: Session,
+    period: PeriodInfo,
+    as_of: datetime,
+    directive_code: str | None,
+    zone: ZoneInfo | None,
+) -> Digest:
     zone = zone or ZoneInfo("Asia/Ho_Chi_Minh")
     today = min(as_of, period.digest_at).astimezone(zone).date()
     owed = digest_rows.assignment_rows(session, directive_code)
