@@ -308,11 +308,11 @@ def main() -> None:
             "build": {"seconds": round(build_s, 3), "peak_mb": _mb(build_mb)},
         }
         print(
-            f"select: {select_s:6.3f} s, peak {_shown_mb(select_mb)} traced, "
+            f"select: {select_s:6.3f} s, peak {_shown_mb(select_mb)}, "
             f"{len(rows):,} rows of the period",
             file=sys.stderr,
         )
-        print(f"build: {build_s:6.3f} s, peak {_shown_mb(build_mb)} traced", file=sys.stderr)
+        print(f"build: {build_s:6.3f} s, peak {_shown_mb(build_mb)}", file=sys.stderr)
         for name, step in steps.items():
             result, seconds, peak = measure(step)
             size = (
@@ -324,7 +324,7 @@ def main() -> None:
             )
             timings[name] = {"seconds": round(seconds, 3), "peak_mb": _mb(peak)}
             print(
-                f"{name:>5}: {seconds:6.3f} s, peak {_shown_mb(peak)} traced, {size:,} chars/bytes",
+                f"{name:>5}: {seconds:6.3f} s, peak {_shown_mb(peak)}, {size:,} chars/bytes",
                 file=sys.stderr,
             )
         engine.dispose()
@@ -339,7 +339,8 @@ def main() -> None:
     }
     if docx is not None:
         checks["docx_seconds"] = docx["seconds"] < DOCX_TARGET_S
-        checks["docx_peak"] = docx["peak_mb"] is not None and docx["peak_mb"] < PEAK_TARGET_MB
+        if docx["peak_mb"] is not None:  # not traced when too slow to run twice
+            checks["docx_peak"] = docx["peak_mb"] < PEAK_TARGET_MB
     figures.update(
         {
             "timings": timings,
@@ -377,7 +378,7 @@ def _mb(peak: float | None) -> float | None:
 
 
 def _shown_mb(peak: float | None) -> str:
-    return "(not traced)" if peak is None else f"{peak:6.1f} MB"
+    return "not traced" if peak is None else f"{peak:6.1f} MB traced"
 
 
 if __name__ == "__main__":
