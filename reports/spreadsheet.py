@@ -183,10 +183,12 @@ def render_xlsx(digest: Digest, *, zone: ZoneInfo, locale: str = "vi") -> bytes:
     sheet.title = w["sheet_rows"]
     wrap = Alignment(wrap_text=True, vertical="top")
     top = Alignment(vertical="top")
-    for record in assignment_records(digest, zone=zone, locale=locale):
+    # Rows counted here, cells taken by position: `sheet.max_row` and `sheet[row]` scan every
+    # cell of the sheet on each call, which made a city-wide spreadsheet take minutes.
+    for row, record in enumerate(assignment_records(digest, zone=zone, locale=locale), 1):
         sheet.append(record)
-        row = sheet.max_row
-        for name, cell in zip(COLUMNS, sheet[row], strict=True):
+        cells = (sheet.cell(row=row, column=column) for column in range(1, len(COLUMNS) + 1))
+        for name, cell in zip(COLUMNS, cells, strict=True):
             # openpyxl takes a string that starts with "=" for a formula: keep it text.
             if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
                 cell.data_type = "s"

@@ -29,6 +29,7 @@ from docx import Document
 from docx.document import Document as DocumentObject
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm, Pt
+from docx.table import _Cell
 
 from bot.texts import GLOSSARY
 from db.models import AssignmentRole, Status
@@ -565,7 +566,7 @@ class _Report:
             others = [e for e in task.entries if e not in leads]
             deadline = task.deadline.strftime("%d/%m/%Y") if task.deadline else w["standing"]
             overall = f"{w['overall']}: {category_label(task.category, self.locale).lower()}"
-            first_row = len(table.rows)
+            rows: list[tuple[_Cell, ...]] = []
             for position, entry in enumerate(leads):
                 own = position == 0  # the task's own cells once, merged over its leads' rows
                 note, shortened = self._annex_note(entry)
@@ -577,7 +578,7 @@ class _Report:
                         for e in others
                     )
                     lead_lines.append(f"{w['col_coordinating']}: {coordinating}")
-                kit.row(
+                cells = kit.row(
                     table,
                     [
                         str(index) if own else "",
@@ -593,9 +594,12 @@ class _Report:
                     widths,
                     style_id=annex,
                 )
-            if len(leads) > 1:  # the task's own cells span its leads' rows
+                rows.append(cells)
+            if len(rows) > 1:  # the task's own cells span its leads' rows
+                # The cells at hand, not `table.cell()`: that rebuilds the whole table's grid
+                # on every call, which made a city-wide annex take minutes.
                 for column in (0, 1, 2):
-                    table.cell(first_row, column).merge(table.cell(len(table.rows) - 1, column))
+                    rows[0][column].merge(rows[-1][column])
         if cut:
             kit.paragraph(document, w["annex_cut"], size=11, italic=True, before=4, after=0)
 
