@@ -36,11 +36,12 @@ from pydantic import SecretStr
 from rich.console import Console
 from rich.table import Table
 
-from bot.app import build_application, settle_heap
+from bot.app import build_application
 from bot_api_server import BotApiServer
 from db.engine import make_engine
 from dondoc.config import Config
 from dondoc.fanout import FANOUT_TOKEN, requests_per_user, seed_fanout
+from dondoc.heap import settle_heap
 from jobs.cycle import SendOuts
 from jobs.delivery import DeliveryResult, Pacer, deliver_owed
 from jobs.plan import plan_owed

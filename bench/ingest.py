@@ -296,6 +296,8 @@ async def seed_dondoc(server: BotApiServer, database: Path, count: int, config: 
     """
     engine = await seed_fanout(server, database, count)
     application = build_application(config, engine=engine)
+    # any date: `dondoc run` takes its clock from the system, so the request must be of the
+    # month it will take as current; both branches below give the same work on any date.
     now = datetime.now(UTC)
     async with application:
         month, written = plan_owed(engine=engine, config=config, now=now)

@@ -7,7 +7,6 @@ call `build_application`, jobs included; only `run` starts polling for real.
 from __future__ import annotations
 
 import asyncio
-import gc
 import logging
 import signal
 import threading
@@ -38,6 +37,7 @@ from bot.ordering import ChatOrderedUpdates
 from db.contacts import ContactBook
 from db.reports import AssignmentBook
 from dondoc.config import Config
+from dondoc.heap import settle_heap
 from dondoc.redact import redact_in_logs
 from jobs.cycle import CycleResult, SendOuts
 from jobs.delivery import Pacer
@@ -212,16 +212,6 @@ def describe_result(result: CycleResult) -> str:
         f"{len(result.unreachable)} unreachable, {result.in_doubt} in doubt, "
         f"{result.claimed_elsewhere} left to another send-out"
     )
-
-
-def settle_heap() -> None:
-    """Keep what start-up made out of the garbage collector's full passes.
-
-    Modules, classes and the application live as long as the process; a full pass then
-    scans only what came since, and stops the event loop that much less.
-    """
-    gc.collect()
-    gc.freeze()
 
 
 def _interrupt(signum: int, frame: object) -> None:

@@ -467,14 +467,6 @@ def sent_count(*, session: Session, kind: MessageKind | None = None) -> int:
     return int(session.exec(query).one())
 
 
-def sent_before(*, session: Session, key: str, moment: datetime) -> bool:
-    """Whether the owed message with this key was sent before `moment`."""
-    sent_at = session.exec(
-        select(OutboundMessage.sent_at).where(OutboundMessage.key == key)
-    ).first()
-    return sent_at is not None and sent_at < moment
-
-
 def message_states(*, session: Session, keys: list[str]) -> dict[str, tuple[str, datetime | None]]:
     """How far each planned message has got: ("sent", when), ("skipped: why", None), …"""
     states: dict[str, tuple[str, datetime | None]] = {}

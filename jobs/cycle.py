@@ -11,7 +11,6 @@ comes while one runs folds into a single further run.
 from __future__ import annotations
 
 import asyncio
-import gc
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -20,6 +19,7 @@ from sqlalchemy import Engine
 from telegram import Bot
 
 from dondoc.config import Config
+from dondoc.heap import collector_paused
 from jobs.delivery import DeliveryResult, Pacer, deliver_owed
 from jobs.plan import PlanMemo, plan_owed
 
@@ -66,13 +66,8 @@ def _plan_without_collector_pauses(
     loop's too, for as long as it scans the heap. They hold no cycles, so reference
     counting frees them when planning ends.
     """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with collector_paused():
         return plan_owed(engine=engine, config=config, now=now, memo=memo)
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 class SendOuts:

@@ -15,10 +15,8 @@ the command line, and the `reports` package as the Word report, chart and spread
 
 from __future__ import annotations
 
-import gc
 from collections import Counter, defaultdict
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from enum import StrEnum
@@ -38,6 +36,7 @@ from db.models import (
     Status,
 )
 from db.periods import PeriodInfo
+from dondoc.heap import collector_paused
 from dondoc.sanitize import clean_note
 from jobs.difficulties import states_difficulty
 
@@ -537,23 +536,6 @@ def _silent_agencies(session: Session, tasks: dict[str, list[TaskDigest]]) -> li
     ]
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """The cyclic garbage collector paused meanwhile (as planning does, `jobs/cycle.py`).
-
-    A digest of thousands of assignments makes hundreds of thousands of objects (rows,
-    entries), which would set off full collections, each scanning the whole heap. They hold
-    no cycles: reference counting frees them.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def build_digest(
     *,
     session: Session,
@@ -569,7 +551,7 @@ def build_digest(
     Only this period's and the previous period's latest reports are read, and of the older
     history what shows since when a "done" has stood.
     """
-    with _collector_paused():
+    with collector_paused():
         return _build(session, period, as_of, directive_code, zone)
 
 
