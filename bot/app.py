@@ -45,6 +45,7 @@ from jobs.delivery import Pacer
 log = logging.getLogger(__name__)
 
 SWEEP_MINUTES = 10
+UPDATES_AT_ONCE = 8  # updates of different chats handled side by side (`ChatOrderedUpdates`)
 RETRY_FIRST_SECONDS = 1.0  # Telegram unreachable at start: wait this, then twice as long …
 RETRY_MAX_SECONDS = 60.0  # … up to a minute
 
@@ -104,12 +105,19 @@ def build_application(
         .base_url(config.bot.api_base_url)
         .context_types(ContextTypes(context=DondocContext, bot_data=Services))
         .post_init(_post_init)
-        .concurrent_updates(ChatOrderedUpdates())
+        .concurrent_updates(ChatOrderedUpdates(UPDATES_AT_ONCE))
     )
     if request is not None:
         builder = builder.request(request)
-    elif config.bot.proxy_url:
-        builder = builder.proxy(config.bot.proxy_url).get_updates_proxy(config.bot.proxy_url)
+    else:
+        # As many connections as can be busy at once: one per update being handled, one
+        # per send in flight, a few for alerts and files sent in the background. The
+        # default (256) keeps dozens open after a burst, and the HTTP client scans every
+        # one of them on each request.
+        busy = UPDATES_AT_ONCE + config.delivery.concurrency + 4
+        builder = builder.connection_pool_size(busy)
+        if config.bot.proxy_url:
+            builder = builder.proxy(config.bot.proxy_url).get_updates_proxy(config.bot.proxy_url)
     redact_in_logs(config.require_token(), config.bot.proxy_password)
     application: AppType = builder.build()  # type: ignore[assignment]
     services = application.bot_data

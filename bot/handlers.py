@@ -12,7 +12,6 @@ import logging
 from dataclasses import dataclass
 from html import escape
 
-from sqlmodel import Session
 from telegram import Chat, ForceReply, Message, Update, User
 from telegram.constants import ChatMemberStatus, ChatType, ParseMode
 from telegram.error import TelegramError
@@ -30,7 +29,7 @@ from bot.compose import (
 from bot.context import DondocContext
 from bot.texts import STATUS_ICONS, role_label, say, status_label
 from db import contacts, conversations, outbox, periods, reports
-from db.engine import session_scope
+from db.engine import Work, core_work, session_scope
 from db.models import Role
 from dondoc.sanitize import clean_note
 from jobs.calendar import parse_month
@@ -73,12 +72,12 @@ async def _reply_all(update: Update, messages: list[Outgoing]) -> None:
 
 
 def _contact(update: Update, context: DondocContext) -> contacts.ContactInfo | None:
-    with session_scope(context.engine) as session:
-        return _contact_in(session, update, context)
+    with core_work(context.engine) as work:
+        return _contact_in(work, update, context)
 
 
 def _contact_in(
-    session: Session, update: Update, context: DondocContext
+    session: Work, update: Update, context: DondocContext
 ) -> contacts.ContactInfo | None:
     """The contact registered for the update's chat, read within the update's unit of work."""
     chat = update.effective_chat
@@ -414,8 +413,8 @@ async def button(update: Update, context: DondocContext) -> None:
         await _summary_full(update, context, *wanted)
         return
     choice = parse_callback(query.data)
-    with session_scope(context.engine) as session:
-        press = _press(session, update, context, choice)
+    with core_work(context.engine) as work:
+        press = _press(work, update, context, choice)
     contact, assignment, locale = press.contact, press.assignment, context.locale
     if contact is None:
         await _refuse_stranger(update, context)
@@ -452,7 +451,7 @@ class _Press:
 
 
 def _press(
-    session: Session, update: Update, context: DondocContext, choice: CallbackChoice | None
+    session: Work, update: Update, context: DondocContext, choice: CallbackChoice | None
 ) -> _Press:
     """Check a task or status button against the chat's contact and this month, then act."""
     contact = _contact_in(session, update, context)
@@ -538,12 +537,12 @@ async def text_message(update: Update, context: DondocContext) -> None:
         return
     locale, text, limit = context.locale, message.text, context.config.bot.note_max_chars
     note = clean_note(text) if len(text) <= limit else ""
-    with session_scope(context.engine) as session:
-        contact = _contact_in(session, update, context)
+    with core_work(context.engine) as work:
+        contact = _contact_in(work, update, context)
         officer = contact is not None and contact.role is Role.OFFICER
         noted = None
         if contact is not None and officer and note:
-            noted = _store_note(session, update, context, contact, note)
+            noted = _store_note(work, update, context, contact, note)
     if contact is None:
         await _refuse_stranger(update, context)
     elif not officer:
@@ -571,7 +570,7 @@ class _Noted:
 
 
 def _store_note(
-    session: Session,
+    session: Work,
     update: Update,
     context: DondocContext,
     contact: contacts.ContactInfo,

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import insert
 from sqlmodel import Session, col, select
 
+from db.engine import Work
 from db.models import (
     Agency,
     AuditEntry,
@@ -38,7 +39,7 @@ def person_actor(user_id: int, display_name: str) -> str:
 
 def record_audit(
     *,
-    session: Session,
+    session: Work,
     now: datetime,
     actor: str,
     action: str,

@@ -15,7 +15,7 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from db.audit import person_actor, record_audit
-from db.engine import in_chunks
+from db.engine import Work, in_chunks
 from db.models import (
     Agency,
     Contact,
@@ -111,7 +111,7 @@ _OFFICERS = _CONTACT_COLUMNS.where(
 _CONTACT_BY_ID = _CONTACT_COLUMNS.where(col(Contact.id) == bindparam("contact_id"))
 
 
-def contact_for_chat(*, session: Session, chat_id: int) -> ContactInfo | None:
+def contact_for_chat(*, session: Work, chat_id: int) -> ContactInfo | None:
     """The active contact registered in this chat, if any."""
     row = session.connection().execute(_CONTACT_FOR_CHAT, {"chat_id": chat_id}).first()
     return ContactInfo(*row) if row else None
@@ -129,7 +129,7 @@ class ContactBook:
     def __init__(self, size: int = 10_000) -> None:
         self._chats: Remembered[int, ContactInfo | None] = Remembered(("contact",), size)
 
-    def for_chat(self, *, session: Session, chat_id: int) -> ContactInfo | None:
+    def for_chat(self, *, session: Work, chat_id: int) -> ContactInfo | None:
         """The active contact registered in this chat, if any."""
         return self._chats.get(
             session, chat_id, lambda: contact_for_chat(session=session, chat_id=chat_id)

@@ -14,7 +14,7 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from db.contacts import ContactInfo
-from db.engine import insert_or_replace
+from db.engine import Work, insert_or_replace
 from db.models import (
     Contact,
     Conversation,
@@ -55,7 +55,7 @@ _REPLACE: dict[str, Any] = {}  # the one-statement upsert, built once per databa
 _CONVERSATION_ROW = col(Conversation.contact_id) == bindparam("of_contact")
 
 
-def get_conversation(*, session: Session, contact_id: int) -> ConversationInfo | None:
+def get_conversation(*, session: Work, contact_id: int) -> ConversationInfo | None:
     """What the bot is waiting for from this contact."""
     row = session.connection().execute(_CONVERSATION, {"contact_id": contact_id}).first()
     return ConversationInfo(*row) if row else None
@@ -63,7 +63,7 @@ def get_conversation(*, session: Session, contact_id: int) -> ConversationInfo |
 
 def set_conversation(
     *,
-    session: Session,
+    session: Work,
     contact_id: int,
     period_id: int,
     awaiting: str,
@@ -92,7 +92,7 @@ def set_conversation(
 
 
 def attach_draft_to_task(
-    *, session: Session, contact_id: int, assignment_id: int, now: datetime
+    *, session: Work, contact_id: int, assignment_id: int, now: datetime
 ) -> None:
     """A note drafted by a reply to a several-task request now belongs to the chosen task."""
     session.connection().execute(
@@ -109,7 +109,7 @@ def attach_draft_to_task(
 
 def record_status_choice(
     *,
-    session: Session,
+    session: Work,
     contact: ContactInfo,
     assignment_id: int,
     period_id: int,
@@ -154,7 +154,7 @@ def record_status_choice(
 
 def add_note(
     *,
-    session: Session,
+    session: Work,
     assignment_id: int,
     period_id: int,
     contact: ContactInfo,
@@ -188,7 +188,7 @@ class ReplyOutcome:
 
 def record_reply_to_request(
     *,
-    session: Session,
+    session: Work,
     contact: ContactInfo,
     period_id: int,
     text: str,
@@ -236,7 +236,7 @@ def record_reply_to_request(
 
 def record_note(
     *,
-    session: Session,
+    session: Work,
     contact: ContactInfo,
     text: str,
     now: datetime,
@@ -297,7 +297,7 @@ def record_edited_note(
     return assignment_by_id(session=session, assignment_id=original.assignment_id)
 
 
-def clear_conversation(*, session: Session, contact_id: int) -> None:
+def clear_conversation(*, session: Work, contact_id: int) -> None:
     """Forget what the bot was waiting for."""
     session.connection().execute(
         delete(Conversation).where(_CONVERSATION_ROW), {"of_contact": contact_id}

@@ -13,7 +13,7 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.pool import StaticPool
@@ -110,6 +110,45 @@ def in_chunks(result: Any, size: int = 500) -> Iterator[Any]:
     """
     for chunk in result.partitions(size):
         yield from chunk
+
+
+class Work(Protocol):
+    """What the statements of a chat turn need of a unit of work: its connection, and a
+    place (`info`) for what is read once per unit (a `Session` is one, a `CoreWork` too)."""
+
+    @property
+    def info(self) -> dict[Any, Any]: ...
+
+    def connection(self) -> Connection: ...
+
+
+class CoreWork:
+    """A unit of work on one Core connection, for the work every update does.
+
+    The ORM's session keeps an identity map and flushes on commit; a chat turn runs only
+    prebuilt Core statements and needs neither, and a session costs it a fifth of a
+    millisecond more per update.
+    """
+
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
+        self._info: dict[Any, Any] = {}
+
+    @property
+    def info(self) -> dict[Any, Any]:
+        """What this unit of work has read once (the data revisions)."""
+        return self._info
+
+    def connection(self) -> Connection:
+        """The unit's connection, in its transaction."""
+        return self._connection
+
+
+@contextmanager
+def core_work(engine: Engine) -> Iterator[CoreWork]:
+    """One unit of work of Core statements: commit on success, roll back on error."""
+    with engine.begin() as connection:
+        yield CoreWork(connection)
 
 
 @contextmanager

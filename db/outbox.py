@@ -26,7 +26,7 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from db.contacts import ContactInfo, contacts_of_agency
-from db.engine import in_chunks, insert_ignoring, insert_or_ignore
+from db.engine import Work, in_chunks, insert_ignoring, insert_or_ignore
 from db.models import Contact, MessageKind, OutboundMessage, OutboundPart, ReportingPeriod, Role
 from db.reports import owing_agencies, pending_assignments
 
@@ -436,23 +436,38 @@ def mark_skipped(*, session: Session, message_id: int, reason: str) -> None:
 # --- reading back ----------------------------------------------------------------------------
 
 
+_REQUEST_OF_MESSAGE: Any = (  # typed loosely: its rows become OutboundInfo
+    sa_select(
+        col(OutboundMessage.id),
+        col(OutboundMessage.key),
+        col(OutboundMessage.kind),
+        col(OutboundMessage.contact_id),
+        col(Contact.agency_id),
+        col(OutboundMessage.chat_id),
+        col(OutboundMessage.period_id),
+        col(OutboundMessage.due_at),
+        col(OutboundMessage.attempts),
+        col(OutboundMessage.task_id),
+        col(OutboundMessage.about_contact_id),
+    )
+    .join(OutboundPart, col(OutboundPart.outbound_id) == OutboundMessage.id)
+    .join(Contact, col(Contact.id) == OutboundMessage.contact_id)
+    .where(
+        col(OutboundPart.chat_id) == bindparam("chat_id"),
+        col(OutboundPart.telegram_message_id) == bindparam("telegram_message_id"),
+        col(OutboundMessage.kind).in_([MessageKind.REQUEST, MessageKind.NUDGE]),
+    )
+    .limit(1)
+)
+
+
 def request_for_message(
-    *, session: Session, chat_id: int, telegram_message_id: int
+    *, session: Work, chat_id: int, telegram_message_id: int
 ) -> OutboundInfo | None:
     """The request or nudge that a replied-to message (any of its parts) was, if it was one."""
-    row = session.exec(
-        select(OutboundMessage, Contact)
-        .join(OutboundPart, col(OutboundPart.outbound_id) == OutboundMessage.id)
-        .join(Contact, col(Contact.id) == OutboundMessage.contact_id)
-        .where(
-            OutboundPart.chat_id == chat_id,
-            OutboundPart.telegram_message_id == telegram_message_id,
-            col(OutboundMessage.kind).in_([MessageKind.REQUEST, MessageKind.NUDGE]),
-        )
-    ).first()
-    if row is None:
-        return None
-    return _outbound_info(*row)
+    params = {"chat_id": chat_id, "telegram_message_id": telegram_message_id}
+    row = session.connection().execute(_REQUEST_OF_MESSAGE, params).first()
+    return OutboundInfo(*row) if row else None
 
 
 def sent_count(*, session: Session, kind: MessageKind | None = None) -> int:

@@ -10,7 +10,7 @@ from sqlalchemy import bindparam
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
-from db.engine import insert_or_ignore
+from db.engine import Work, insert_or_ignore
 from db.models import (
     ReportingPeriod,
 )
@@ -91,13 +91,13 @@ def period_by_month(*, session: Session, month: str) -> PeriodInfo | None:
     return _period_info(row) if row else None
 
 
-def period_by_id(*, session: Session, period_id: int) -> PeriodInfo | None:
+def period_by_id(*, session: Work, period_id: int) -> PeriodInfo | None:
     """A period by id."""
     row = session.connection().execute(_BY_ID, {"period_id": period_id}).first()
     return PeriodInfo(*row) if row else None
 
 
-def current_period(*, session: Session, now: datetime) -> PeriodInfo | None:
+def current_period(*, session: Work, now: datetime) -> PeriodInfo | None:
     """The latest period whose request time has come."""
     row = session.connection().execute(_CURRENT, {"now": now}).first()
     return PeriodInfo(*row) if row else None

@@ -17,7 +17,7 @@ from sqlmodel import Session, col, select
 
 from db.audit import person_actor, record_audit
 from db.contacts import ContactInfo
-from db.engine import in_chunks
+from db.engine import Work, in_chunks
 from db.models import (
     Agency,
     Assignment,
@@ -77,7 +77,7 @@ class AssignmentBook:
         tables = ("assignment", "task", "directive")
         self._by_id: Remembered[int, AssignmentInfo | None] = Remembered(tables, size)
 
-    def by_id(self, *, session: Session, assignment_id: int) -> AssignmentInfo | None:
+    def by_id(self, *, session: Work, assignment_id: int) -> AssignmentInfo | None:
         """One assignment, if it exists and is still reported monthly."""
         return self._by_id.get(
             session,
@@ -121,19 +121,19 @@ _LATEST_STATUS = (
 _NEW_REPORT = insert(StatusReport)
 
 
-def assignments_of_agency(*, session: Session, agency_id: int) -> list[AssignmentInfo]:
+def assignments_of_agency(*, session: Work, agency_id: int) -> list[AssignmentInfo]:
     """The monthly-reported tasks an agency holds in active directives, in document order."""
     rows = session.connection().execute(_ASSIGNMENTS_OF_AGENCY, {"agency_id": agency_id})
     return [AssignmentInfo(*row) for row in rows]
 
 
-def assignment_by_id(*, session: Session, assignment_id: int) -> AssignmentInfo | None:
+def assignment_by_id(*, session: Work, assignment_id: int) -> AssignmentInfo | None:
     """One assignment, if it exists and is still reported monthly."""
     row = session.connection().execute(_ASSIGNMENT_BY_ID, {"assignment_id": assignment_id}).first()
     return AssignmentInfo(*row) if row else None
 
 
-def latest_status(*, session: Session, assignment_id: int, period_id: int) -> Status | None:
+def latest_status(*, session: Work, assignment_id: int, period_id: int) -> Status | None:
     """The status of the latest version of a report (None if it has none yet)."""
     params = {"assignment_id": assignment_id, "period_id": period_id}
     return session.connection().execute(_LATEST_STATUS, params).scalar()
@@ -183,9 +183,7 @@ _REPORTED_OF_AGENCY = (
 )
 
 
-def pending_assignments(
-    *, session: Session, agency_id: int, period_id: int
-) -> list[AssignmentInfo]:
+def pending_assignments(*, session: Work, agency_id: int, period_id: int) -> list[AssignmentInfo]:
     """The agency's tasks with no report with a status yet this period."""
     owed = assignments_of_agency(session=session, agency_id=agency_id)
     params = {"agency_id": agency_id, "period_id": period_id}
@@ -195,7 +193,7 @@ def pending_assignments(
 
 def record_report(
     *,
-    session: Session,
+    session: Work,
     assignment_id: int,
     period_id: int,
     reporter: ContactInfo,

@@ -13,8 +13,9 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Generic, TypeVar
 
-from sqlmodel import Session, col, select
+from sqlmodel import col, select
 
+from db.engine import Work
 from db.models import DataRevision
 
 _ALL = select(DataRevision.name, DataRevision.revision).order_by(col(DataRevision.name))
@@ -24,12 +25,12 @@ K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
 
 
-def data_revisions(*, session: Session) -> Revisions:
+def data_revisions(*, session: Work) -> Revisions:
     """Every watched table's counter, by name, as the database has it now."""
     return {name: revision for name, revision in session.connection().execute(_ALL)}
 
 
-def revisions_of(session: Session) -> Revisions:
+def revisions_of(session: Work) -> Revisions:
     """The counters, read once per unit of work (its later writes are seen by the next one)."""
     found: Revisions | None = session.info.get("revisions")
     if found is None:
@@ -52,7 +53,7 @@ class Remembered(Generic[K, V]):
     def __len__(self) -> int:
         return len(self._values)
 
-    def get(self, session: Session, key: K, load: Callable[[], V]) -> V:
+    def get(self, session: Work, key: K, load: Callable[[], V]) -> V:
         """The value of `key`, read by `load` unless it is remembered and still true."""
         revisions = revisions_of(session)
         stamp = tuple(revisions.get(table, -1) for table in self.tables)
