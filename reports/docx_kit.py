@@ -209,20 +209,6 @@ def keep_rows_whole(target: Table) -> None:
         tr_pr.append(marker)
 
 
-def row(
-    target: Table,
-    values: Sequence[Sequence[str] | str],
-    widths_mm: Sequence[float],
-    style_id: str = TABLE_STYLE_ID,
-) -> tuple[_Cell, ...]:
-    """A row added to the table, its cells filled; the cells."""
-    cells = target.add_row().cells
-    for cell, value, width in zip(cells, values, widths_mm, strict=True):
-        cell_text(cell, [value] if isinstance(value, str) else value, style_id=style_id)
-        cell.width = Mm(width)
-    return cells
-
-
 def no_borders(target: Table) -> None:
     tbl_pr = target._tbl.tblPr
     borders = OxmlElement("w:tblBorders")

@@ -29,7 +29,6 @@ from docx import Document
 from docx.document import Document as DocumentObject
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm, Pt
-from docx.table import _Cell
 
 from bot.texts import GLOSSARY
 from db.models import AssignmentRole, Status
@@ -49,6 +48,7 @@ from jobs.digest import (
     status_text,
 )
 from reports import docx_kit as kit
+from reports import docx_rows
 
 NOTE_IN_BODY = 220  # a reason or a difficulty on about one line
 NOTE_IN_ANNEX = 240  # the annex's cell: readable; the XLSX holds the whole note
@@ -220,6 +220,14 @@ def report_number(settings: ReportSettings, digest: Digest) -> str:
     return settings.number.replace("{month}", month).replace("{year}", year)
 
 
+def _leads_and_others(task: TaskDigest) -> tuple[list[AgencyEntry], list[AgencyEntry]]:
+    """The task's lead agencies (every agency when none leads) and the coordinating ones."""
+    leads = [e for e in task.entries if e.role is AssignmentRole.LEAD]
+    if not leads:
+        return list(task.entries), []
+    return leads, [e for e in task.entries if e.role is not AssignmentRole.LEAD]
+
+
 class _Report:
     """One report being written: the document, the digest and the words."""
 
@@ -365,16 +373,18 @@ class _Report:
     def tasks(self) -> None:
         w, digest = self.w, self.digest
         kit.paragraph(self.document, w["part_2"], bold=True, before=6, after=3)
-        done = [
-            t for t in digest.tasks if t.category in (Category.DONE_ON_TIME, Category.DONE_LATE)
-        ]
-        trouble = [
-            t
-            for t in digest.tasks
-            if t not in done
-            and (t.category is Category.OPEN_OVERDUE or t.status in (Status.BEHIND, Status.BLOCKED))
-        ]
-        open_ = [t for t in digest.tasks if t not in done and t not in trouble]
+        # One pass, not `t not in done`: comparing tasks field by field, each with the whole
+        # list, took seconds at a thousand tasks.
+        done: list[TaskDigest] = []
+        open_: list[TaskDigest] = []
+        trouble: list[TaskDigest] = []
+        for t in digest.tasks:
+            if t.category in (Category.DONE_ON_TIME, Category.DONE_LATE):
+                done.append(t)
+            elif t.category is Category.OPEN_OVERDUE or t.status in (Status.BEHIND, Status.BLOCKED):
+                trouble.append(t)
+            else:
+                open_.append(t)
         self._list(w["done"], done, self._done_line)
         self._list(w["open"], open_, self._open_line)
         self._list(w["trouble"], trouble, self._trouble_line)
@@ -405,7 +415,7 @@ class _Report:
         return self.w["and_more"].format(names=", ".join(names[:2]), count=len(names) - 2)
 
     def _leads(self, task: TaskDigest) -> str:
-        leads = [e for e in task.entries if e.role is AssignmentRole.LEAD] or task.entries
+        leads, _ = _leads_and_others(task)
         return self._named([e.agency for e in leads])
 
     def _start(self, task: TaskDigest) -> str:
@@ -561,14 +571,19 @@ class _Report:
             style_id=annex,
         )
         cut = False
+        groups: list[list[list[docx_rows.Cell]]] = []
         for index, task in enumerate(digest.tasks, 1):
-            leads = [e for e in task.entries if e.role is AssignmentRole.LEAD] or task.entries
-            others = [e for e in task.entries if e not in leads]
+            leads, others = _leads_and_others(task)
             deadline = task.deadline.strftime("%d/%m/%Y") if task.deadline else w["standing"]
             overall = f"{w['overall']}: {category_label(task.category, self.locale).lower()}"
-            rows: list[tuple[_Cell, ...]] = []
+            # The task's own cells once, merged down over its leads' rows (None below).
+            own: list[docx_rows.Cell] = [
+                str(index),
+                [f"{task.number}. {task.title}", overall],
+                deadline,
+            ]
+            rows: list[list[docx_rows.Cell]] = []
             for position, entry in enumerate(leads):
-                own = position == 0  # the task's own cells once, merged over its leads' rows
                 note, shortened = self._annex_note(entry)
                 cut = cut or shortened
                 lead_lines = [entry.agency]
@@ -578,28 +593,21 @@ class _Report:
                         for e in others
                     )
                     lead_lines.append(f"{w['col_coordinating']}: {coordinating}")
-                cells = kit.row(
-                    table,
+                rows.append(
                     [
-                        str(index) if own else "",
-                        [f"{task.number}. {task.title}", overall] if own else "",
-                        deadline if own else "",
+                        *(own if position == 0 else [None] * len(own)),
                         lead_lines,
                         bucket_label(entry.bucket, self.locale),
                         entry.reported_at.astimezone(self.zone).strftime("%d/%m/%Y")
                         if entry.reported_at
                         else "",
                         note,
-                    ],
-                    widths,
-                    style_id=annex,
+                    ]
                 )
-                rows.append(cells)
-            if len(rows) > 1:  # the task's own cells span its leads' rows
-                # The cells at hand, not `table.cell()`: that rebuilds the whole table's grid
-                # on every call, which made a city-wide annex take minutes.
-                for column in (0, 1, 2):
-                    rows[0][column].merge(rows[-1][column])
+            groups.append(rows)
+        # Written as XML in bulk: python-docx's rows and merges search the whole table on
+        # every call, which made a city-wide annex take minutes.
+        docx_rows.append_rows(table, groups, widths, style_id=annex)
         if cut:
             kit.paragraph(document, w["annex_cut"], size=11, italic=True, before=4, after=0)
 
