@@ -30,7 +30,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot import handlers
+from bot import handlers, lifecycle
 from bot.alerts import Alerts
 from bot.context import Clock, DondocContext, Services, system_clock
 from bot.ordering import ChatOrderedUpdates
@@ -155,6 +155,11 @@ def build_application(
     application.add_handler(CommandHandler("summary", handlers.summary))
     application.add_handler(CommandHandler("missing", handlers.missing))
     application.add_handler(CommandHandler("remind", handlers.remind))
+    # The secretariat's changes to what is followed: closed, extended, given, relieved.
+    application.add_handler(CommandHandler("close", lifecycle.close))
+    application.add_handler(CommandHandler("extend", lifecycle.extend))
+    application.add_handler(CommandHandler("assign", lifecycle.assign))
+    application.add_handler(CommandHandler("unassign", lifecycle.unassign))
     # Anything else that looks like a command gets the help.
     application.add_handler(MessageHandler(filters.COMMAND, handlers.unknown_command))
     application.add_error_handler(handlers.on_error)  # type: ignore[arg-type]

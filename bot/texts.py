@@ -145,6 +145,11 @@ VI: dict[str, str] = {
         "• /summary — tổng hợp tháng hiện tại (tóm tắt và các tệp báo cáo); /summary 08/2021 — "
         "tổng hợp một tháng; /summary full — toàn văn từng nhiệm vụ.\n"
         "• /missing (hoặc /pending) — các đơn vị chưa báo cáo; /remind — nhắc các đơn vị ngay.\n"
+        "• /close 2658/UBND-KT 2.1 — nghiệm thu, đóng nhiệm vụ đã hoàn thành; "
+        "/close 2658/UBND-KT tatca — kết thúc theo dõi cả văn bản.\n"
+        "• /extend 2658/UBND-KT 2.1 31/12/2026 — gia hạn nhiệm vụ.\n"
+        "• /assign 2658/UBND-KT 2.1 so-tai-chinh [phoihop] — giao thêm đơn vị; "
+        "/unassign 2658/UBND-KT 2.1 so-tai-chinh — thôi giao.\n"
         "• /help — hướng dẫn này."
     ),
     "request.header": (
@@ -214,6 +219,48 @@ VI: dict[str, str] = {
     "pending.header": "<b>{agency}</b> còn {count} nhiệm vụ chưa báo cáo trong tháng {month}:",
     "pending.missing_header": "Các đơn vị chưa báo cáo tháng {month} ({count}):",
     "pending.missing_none": "Tất cả các đơn vị đã báo cáo tháng {month}.",
+    "lifecycle.unknown_directive": "Không tìm thấy văn bản số {code} trong danh mục theo dõi.",
+    "lifecycle.unknown_task": "Văn bản {code} không có nhiệm vụ số {number}.",
+    "lifecycle.unknown_agency": "Không có cơ quan, đơn vị mã {agency} trong danh mục.",
+    "lifecycle.directive_closed": "Văn bản {code} đã kết thúc theo dõi.",
+    "lifecycle.task_closed": "Nhiệm vụ {number} (văn bản {code}) đã được đóng.",
+    "lifecycle.not_later": (
+        "Hạn mới phải sau hạn hiện hành của nhiệm vụ {number} (văn bản {code}): {deadline}."
+    ),
+    "lifecycle.already_assigned": "{agency} đã được giao nhiệm vụ {number} (văn bản {code}).",
+    "lifecycle.not_assigned": "{agency} không được giao nhiệm vụ {number} (văn bản {code}).",
+    "lifecycle.bad_date": "Ngày không hợp lệ: {value}. Ví dụ: 31/12/2026.",
+    "lifecycle.close_usage": (
+        "Cú pháp: /close &lt;số hiệu văn bản&gt; &lt;số nhiệm vụ&gt; — nghiệm thu, đóng nhiệm vụ "
+        "đã hoàn thành; /close &lt;số hiệu văn bản&gt; tatca — kết thúc theo dõi cả văn bản."
+    ),
+    "lifecycle.extend_usage": (
+        "Cú pháp: /extend &lt;số hiệu văn bản&gt; &lt;số nhiệm vụ&gt; &lt;hạn mới&gt;, "
+        "ví dụ /extend 2658/UBND-KT 2.1 31/12/2026."
+    ),
+    "lifecycle.assign_usage": (
+        "Cú pháp: /assign &lt;số hiệu văn bản&gt; &lt;số nhiệm vụ&gt; &lt;mã đơn vị&gt; [phoihop]; "
+        "/unassign &lt;số hiệu văn bản&gt; &lt;số nhiệm vụ&gt; &lt;mã đơn vị&gt;."
+    ),
+    "lifecycle.task_closed_done": (
+        "Đã ghi nhận nhiệm vụ {number} (văn bản {code}) hoàn thành, được Văn phòng nghiệm thu. "
+        "Từ nay không đề nghị báo cáo nhiệm vụ này; các báo cáo tháng trước vẫn giữ nguyên."
+    ),
+    "lifecycle.directive_closed_done": (
+        "Đã kết thúc theo dõi văn bản {code} ({open} nhiệm vụ chưa đóng). Từ nay không đề nghị "
+        "báo cáo các nhiệm vụ của văn bản này; các báo cáo tháng trước vẫn giữ nguyên."
+    ),
+    "lifecycle.extended": "Đã gia hạn nhiệm vụ {number} (văn bản {code}) đến ngày {deadline} "
+    "(hạn cũ: {old}).",
+    "lifecycle.assigned": (
+        "Đã giao {agency} nhiệm vụ {number} (văn bản {code}), vai trò {role}; "
+        "đơn vị được đề nghị báo cáo từ lần gửi tiếp theo."
+    ),
+    "lifecycle.unassigned": (
+        "{agency} thôi thực hiện nhiệm vụ {number} (văn bản {code}); "
+        "các báo cáo đã gửi vẫn được giữ."
+    ),
+    "lifecycle.no_deadline": "chưa có",
     "summary.bad_period": "Tháng không hợp lệ: {value}. Ví dụ: /summary 08/2021",
     "summary.no_period": "Chưa có kỳ báo cáo tháng {month}.",
     "summary.document_caption": "📄 Báo cáo tình hình thực hiện nhiệm vụ tháng {month} (Word)",
@@ -319,6 +366,11 @@ EN: dict[str, str] = {
         "• /summary — this month's digest (summary and report files); /summary 08/2021 — a given "
         "month; /summary full — every task in full.\n"
         "• /missing (or /pending) — agencies that have not reported; /remind — remind them now.\n"
+        "• /close 2658/UBND-KT 2.1 — accept a task as done and close it; "
+        "/close 2658/UBND-KT all — stop following the whole directive.\n"
+        "• /extend 2658/UBND-KT 2.1 31/12/2026 — extend a task's deadline.\n"
+        "• /assign 2658/UBND-KT 2.1 so-tai-chinh [coordinating] — give an agency the task; "
+        "/unassign 2658/UBND-KT 2.1 so-tai-chinh — relieve it.\n"
         "• /help — these instructions."
     ),
     "request.header": (
@@ -398,6 +450,46 @@ EN: dict[str, str] = {
         f"This {_E['note']} is too long ({{length}} characters): the limit is <b>{{limit}}</b>. "
         "Please shorten it and send it again; nothing was recorded."
     ),
+    "lifecycle.unknown_directive": "No directive {code} is followed here.",
+    "lifecycle.unknown_task": "Directive {code} has no task {number}.",
+    "lifecycle.unknown_agency": "No agency has the code {agency} in the registry.",
+    "lifecycle.directive_closed": "Directive {code} is no longer followed.",
+    "lifecycle.task_closed": "Task {number} of {code} is closed already.",
+    "lifecycle.not_later": (
+        "The new deadline must come after task {number}'s current one ({code}): {deadline}."
+    ),
+    "lifecycle.already_assigned": "{agency} already holds task {number} of {code}.",
+    "lifecycle.not_assigned": "{agency} does not hold task {number} of {code}.",
+    "lifecycle.bad_date": "Not a valid date: {value}. Example: 31/12/2026.",
+    "lifecycle.close_usage": (
+        "Usage: /close &lt;directive&gt; &lt;task&gt; — accept a task as done; "
+        "/close &lt;directive&gt; all — stop following the whole directive."
+    ),
+    "lifecycle.extend_usage": (
+        "Usage: /extend &lt;directive&gt; &lt;task&gt; &lt;new deadline&gt;, "
+        "e.g. /extend 2658/UBND-KT 2.1 31/12/2026."
+    ),
+    "lifecycle.assign_usage": (
+        "Usage: /assign &lt;directive&gt; &lt;task&gt; &lt;agency code&gt; [coordinating]; "
+        "/unassign &lt;directive&gt; &lt;task&gt; &lt;agency code&gt;."
+    ),
+    "lifecycle.task_closed_done": (
+        "Task {number} of {code} is recorded as done and accepted by the Office. It will not be "
+        "requested again; past months' reports stay as they were."
+    ),
+    "lifecycle.directive_closed_done": (
+        "Directive {code} is no longer followed ({open} task(s) were still open). Its tasks "
+        "will not be requested again; past months' reports stay as they were."
+    ),
+    "lifecycle.extended": "Task {number} of {code} is extended to {deadline} (was: {old}).",
+    "lifecycle.assigned": (
+        "{agency} now holds task {number} of {code} ({role}); it is asked to report from the "
+        "next send-out."
+    ),
+    "lifecycle.unassigned": (
+        "{agency} no longer holds task {number} of {code}; its reports are kept."
+    ),
+    "lifecycle.no_deadline": "none",
     "input.not_text": (
         f"Reports are recorded as buttons and text {_E['note']}s only; photos, stickers, voice "
         f"messages and files are not stored. Please type the {_E['note']}, or /help."

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -72,13 +72,15 @@ def data_file_kind(data: dict[str, Any]) -> str:
     return "unknown"
 
 
-def load_data(*, session: Session, data: dict[str, Any], source: str) -> LoadResult:
-    """Load one parsed data file of either kind."""
+def load_data(
+    *, session: Session, data: dict[str, Any], source: str, now: datetime | None = None
+) -> LoadResult:
+    """Load one parsed data file of either kind (`now`: when its changes take effect)."""
     kind = data_file_kind(data)
     if kind == "registry":
         return load_registry(session=session, data=data, source=source)
     if kind == "directive":
-        return load_directive(session=session, data=data, source=source)
+        return load_directive(session=session, data=data, source=source, now=now)
     raise DataFileError(f"{source}: neither a registry ([[agency]]) nor a directive ([directive])")
 
 
@@ -201,8 +203,15 @@ def _as_date(value: Any, where: str) -> date | None:
         raise DataFileError(f"{where}: not a date (YYYY-MM-DD): {value!r}") from None
 
 
-def load_directive(*, session: Session, data: dict[str, Any], source: str) -> LoadResult:
-    """A directive with its tasks and their assignments (groups expanded to members)."""
+def load_directive(
+    *, session: Session, data: dict[str, Any], source: str, now: datetime | None = None
+) -> LoadResult:
+    """A directive with its tasks and their assignments (groups expanded to members).
+
+    Reloaded after an edit, an agency added to a task owes it from `now`, and one taken
+    off a task it has reported on is relieved of it from `now` (its reports stay).
+    """
+    now = now or datetime.now(UTC)
     result = LoadResult(source=source, kind="directive")
     head = data["directive"]
     where = f"{source}: [directive]"
@@ -224,6 +233,8 @@ def load_directive(*, session: Session, data: dict[str, Any], source: str) -> Lo
             "signer": head.get("signer"),
             "cadence": head.get("cadence", "monthly"),
             "tracker_agency_id": tracker_agency.id if tracker_agency else None,
+            # No more requests after this day (the cycle closes it then).
+            "ends_on": _as_date(head.get("ends"), f"{where} ends"),
         },
         result,
     )
@@ -248,20 +259,30 @@ def load_directive(*, session: Session, data: dict[str, Any], source: str) -> Lo
         task = session.exec(
             select(Task).where(Task.directive_id == directive.id, Task.number == number)
         ).first()
+        since = None  # a new task's agencies owe it from the start
         if task is None:
             task = Task(directive_id=directive.id, number=number, **values)
             session.add(task)
             session.flush()
             result.created += 1
-        elif _set(task, values):
-            result.updated += 1
-        _sync_assignments(session, task, table, task_where, result)
+        else:
+            since = now
+            if _set(task, values):
+                result.updated += 1
+        _sync_assignments(session, task, table, task_where, result, since=since, now=now)
     session.flush()
     return result
 
 
 def _sync_assignments(
-    session: Session, task: Task, table: dict[str, Any], where: str, result: LoadResult
+    session: Session,
+    task: Task,
+    table: dict[str, Any],
+    where: str,
+    result: LoadResult,
+    *,
+    since: datetime | None,
+    now: datetime,
 ) -> None:
     """Make the task's assignments match the file; a lead role wins over coordinating."""
     wanted: dict[int, tuple[AssignmentRole, int | None]] = {}
@@ -279,13 +300,21 @@ def _sync_assignments(
         row = current.get(agency_id)
         if row is None:
             session.add(
-                Assignment(task_id=_id(task), agency_id=agency_id, role=role, via_group_id=via)
+                Assignment(
+                    task_id=_id(task), agency_id=agency_id, role=role, via_group_id=via, since=since
+                )
             )
             result.created += 1
-        elif _set(row, {"role": role, "via_group_id": via}):
-            result.updated += 1
+        else:
+            if row.ended_at is not None:  # the file is the truth: owed again from now
+                result.details.append(
+                    f"{where}: agency #{agency_id} given the task again "
+                    f"(relieved of it on {row.ended_at:%Y-%m-%d})"
+                )
+            if _set(row, {"role": role, "via_group_id": via, "ended_at": None}):
+                result.updated += 1
     for agency_id, row in current.items():
-        if agency_id in wanted:
+        if agency_id in wanted or row.ended_at is not None:
             continue
         has_reports = session.exec(
             select(StatusReport.id).where(StatusReport.assignment_id == row.id)
@@ -294,6 +323,8 @@ def _sync_assignments(
             session.delete(row)
             result.updated += 1
         else:
+            row.ended_at = now
+            result.updated += 1
             result.details.append(
-                f"{where}: kept the assignment of agency #{agency_id}: it has reports"
+                f"{where}: agency #{agency_id} relieved of the task; its reports are kept"
             )

@@ -64,6 +64,10 @@ class Directive(SQLModel, table=True):
     tracker_agency_id: int | None = Field(default=None, foreign_key="agency.id")
     source_text: str | None = None
     active: bool = True
+    # Ends on a date set in its data file, or closed by the Office: no more requests from
+    # then on; the periods it was open in keep it in their digests.
+    ends_on: date | None = None
+    closed_at: datetime | None = None
 
 
 class Agency(SQLModel, table=True):
@@ -104,8 +108,9 @@ class Task(SQLModel, table=True):
     position: int
     title: str
     text: str
-    deadline: date | None = None
+    deadline: date | None = None  # the one in force; its extensions are DeadlineChange rows
     monthly: bool = True
+    closed_at: datetime | None = None  # accepted as done by the Office: no longer requested
 
 
 class Assignment(SQLModel, table=True):
@@ -118,6 +123,19 @@ class Assignment(SQLModel, table=True):
     agency_id: int = Field(foreign_key="agency.id", index=True)
     role: AssignmentRole
     via_group_id: int | None = Field(default=None, foreign_key="agencygroup.id")
+    since: datetime | None = None  # given after the directive was loaded (None: from the start)
+    ended_at: datetime | None = None  # taken away: kept for the periods it was owed in
+
+
+class DeadlineChange(SQLModel, table=True):
+    """A task's deadline extended (or brought forward): the old and new dates, when, by whom."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    task_id: int = Field(foreign_key="task.id", index=True)
+    old_deadline: date | None
+    new_deadline: date
+    changed_at: datetime
+    actor: str
 
 
 class Contact(SQLModel, table=True):

@@ -90,6 +90,16 @@ class AlreadyStored(Exception):
     """This Telegram update's report is stored already: Telegram delivered the update again."""
 
 
+# What is still owed: a monthly task, not accepted as done, of an open directive, and
+# not taken away from the agency (db/lifecycle.py).
+OWED_NOW = (
+    col(Directive.active).is_(True),
+    col(Directive.closed_at).is_(None),
+    col(Task.monthly).is_(True),
+    col(Task.closed_at).is_(None),
+    col(Assignment.ended_at).is_(None),
+)
+
 # The statements the bot runs on every update are built once.
 _ASSIGNMENTS: Any = (  # typed loosely: its rows become AssignmentInfo
     sa_select(
@@ -104,7 +114,7 @@ _ASSIGNMENTS: Any = (  # typed loosely: its rows become AssignmentInfo
     )
     .join(Task, col(Task.id) == Assignment.task_id)
     .join(Directive, col(Directive.id) == Task.directive_id)
-    .where(col(Directive.active).is_(True), col(Task.monthly).is_(True))
+    .where(*OWED_NOW)
     .order_by(col(Directive.id), col(Task.position))
 )
 _ASSIGNMENT_BY_ID = _ASSIGNMENTS.where(col(Assignment.id) == bindparam("assignment_id"))
@@ -254,12 +264,12 @@ def report_history(*, session: Session, assignment_id: int, period_id: int) -> l
 
 
 def owing_agencies(*, session: Session) -> list[int]:
-    """Agencies that hold at least one monthly task in an active directive."""
+    """Agencies that still owe at least one monthly task."""
     rows = session.connection().execute(
         select(Assignment.agency_id)
         .join(Task, col(Task.id) == Assignment.task_id)
         .join(Directive, col(Directive.id) == Task.directive_id)
-        .where(col(Directive.active).is_(True), col(Task.monthly).is_(True))
+        .where(*OWED_NOW)
         .distinct()
     )
     return sorted(agency_id for (agency_id,) in in_chunks(rows))
@@ -287,8 +297,11 @@ def late_agencies(*, session: Session, period_id: int) -> list[tuple[str, int, b
 
 
 def agencies_of_task(*, session: Session, task_id: int) -> list[int]:
-    """The agencies assigned a task (lead or coordinating)."""
-    return sorted(session.exec(select(Assignment.agency_id).where(Assignment.task_id == task_id)))
+    """The agencies that hold a task now (lead or coordinating)."""
+    query = select(Assignment.agency_id).where(
+        Assignment.task_id == task_id, col(Assignment.ended_at).is_(None)
+    )
+    return sorted(session.exec(query))
 
 
 def assignment_of(*, session: Session, task_id: int, agency_id: int) -> AssignmentInfo | None:

@@ -9,98 +9,33 @@ from __future__ import annotations
 import logging
 import sys
 import traceback
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Annotated, Any, NoReturn
+from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.markup import escape
-from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
-from telegram.error import InvalidToken, NetworkError, TimedOut
 
 from db import audit as audit_log
 from db import contacts as agency_contacts
 from db import outbox, periods
-from db.engine import SchemaTooNew, make_engine, session_scope, upgrade_schema
-from db.loading import DataFileError, data_file_kind, load_data, read_data_file
+from db.engine import make_engine, session_scope, upgrade_schema
+from db.loading import data_file_kind, load_data, read_data_file
 from db.models import Role
-from dondoc.config import Config, ConfigError, load_config
-from dondoc.redact import redact, redact_in_logs
-
-app = typer.Typer(
-    help="dondoc — đôn đốc thực hiện nhiệm vụ qua Telegram.",
-    no_args_is_help=True,
-    add_completion=False,
-    # An unexpected failure prints Python's traceback through the masking hook below, never
-    # rich's pretty one with local variables (which would show the token).
-    pretty_exceptions_enable=False,
+from dondoc.cli_common import (
+    ConfigOption,
+    UserError,
+    app,
+    err,
+    friendly_errors,
+    one_line,
+    out,
+    setup,
 )
-
-
-class MaskedConsole(Console):
-    """A console whose every line passes through the token mask."""
-
-    def print(self, *objects: Any, **kwargs: Any) -> None:  # noqa: D102 - same as Console's
-        super().print(*(redact(o) if isinstance(o, str) else o for o in objects), **kwargs)
-
-
-err = MaskedConsole(stderr=True)
-out = MaskedConsole()
-
-ConfigOption = Annotated[Path | None, typer.Option("--config", "-c", help="Path to config.toml.")]
-
-
-class UserError(Exception):
-    """A problem the person at the terminal can fix; printed as one line."""
-
-
-def _one_line(text: object) -> str:
-    return " ".join(str(text).split())
-
-
-@contextmanager
-def _friendly_errors() -> Iterator[None]:
-    """Every expected failure as one line naming what to do, exit status 2."""
-    try:
-        yield
-    except (ConfigError, DataFileError, UserError, SchemaTooNew) as exc:
-        _fail(str(exc))
-    except InvalidToken:
-        _fail(
-            "Telegram rejected the token in TELEGRAM_BOT_TOKEN: check it with @BotFather, and "
-            "that [bot] api_base_url ends in /bot"
-        )
-    except (NetworkError, TimedOut) as exc:
-        _fail(
-            f"Telegram cannot be reached ({_one_line(exc)}): check the network or [bot] proxy_url"
-        )
-    except OperationalError as exc:
-        _fail(f"the database cannot be used: {_one_line(exc.orig)} (check its file and folder)")
-    except UnicodeDecodeError as exc:
-        _fail(f"not UTF-8 text ({exc.reason} at byte {exc.start}): save the file as UTF-8")
-    except OSError as exc:
-        where = f"{exc.filename}: " if exc.filename else ""
-        _fail(f"{where}{exc.strerror or _one_line(exc)}")
-
-
-def _fail(message: str) -> NoReturn:
-    err.print(f"[red]error:[/red] {escape(message)}", highlight=False, soft_wrap=True)
-    raise typer.Exit(2)
-
-
-def _setup(config_path: Path | None) -> tuple[Config, Engine]:
-    config = load_config(config_path)
-    if config.token is not None:
-        # Before anything is built or printed: the token never reaches the screen or a log.
-        redact_in_logs(config.token.get_secret_value(), config.bot.proxy_password)
-    engine = make_engine(config.database.url)
-    upgrade_schema(engine)
-    return config, engine
+from dondoc.config import Config, load_config
+from dondoc.redact import redact, redact_in_logs
 
 
 def _quiet_retry_loop(record: logging.LogRecord) -> bool:
@@ -123,8 +58,8 @@ def load(
     config_path: ConfigOption = None,
 ) -> None:
     """Load agency registries and directives (idempotent: loading twice changes nothing)."""
-    with _friendly_errors():
-        _, engine = _setup(config_path)
+    with friendly_errors():
+        _, engine = setup(config_path)
         parsed = [(path, read_data_file(path)) for path in files]
         # Registries first: directives refer to their codes.
         parsed.sort(key=lambda item: data_file_kind(item[1]) != "registry")
@@ -166,8 +101,8 @@ def invite(
     config_path: ConfigOption = None,
 ) -> None:
     """Issue a one-time invite and print its deep link."""
-    with _friendly_errors():
-        config, engine = _setup(config_path)
+    with friendly_errors():
+        config, engine = setup(config_path)
         # The link must lead to this very bot: ask Telegram its name unless given.
         username = (bot_username or _bot_username(config)).lstrip("@")
         with session_scope(engine) as session:
@@ -222,8 +157,8 @@ def invites(ctx: typer.Context, config_path: ConfigOption = None) -> None:
         return
     from rich.table import Table
 
-    with _friendly_errors():
-        config, engine = _setup(config_path)
+    with friendly_errors():
+        config, engine = setup(config_path)
         with session_scope(engine) as session:
             rows = agency_contacts.list_invites(session=session, now=datetime.now(UTC))
     table = Table(title=f"dondoc — {len(rows)} invites")
@@ -249,8 +184,8 @@ def invites_revoke(
     config_path: ConfigOption = None,
 ) -> None:
     """Revoke an unused invite: the link stops working at once."""
-    with _friendly_errors():
-        _, engine = _setup(config_path)
+    with friendly_errors():
+        _, engine = setup(config_path)
         with session_scope(engine) as session:
             result = agency_contacts.revoke_invite(
                 session=session, code=code, now=datetime.now(UTC)
@@ -273,8 +208,8 @@ def contacts(
         return
     from rich.table import Table
 
-    with _friendly_errors():
-        config, engine = _setup(config_path)
+    with friendly_errors():
+        config, engine = setup(config_path)
         with session_scope(engine) as session:
             rows = agency_contacts.list_contacts(session=session, agency_code=agency)
     table = Table(title=f"dondoc — {len(rows)} contacts")
@@ -306,8 +241,8 @@ def contacts_revoke(
 
     Hand over with a new invite: `dondoc invite AGENCY`.
     """
-    with _friendly_errors():
-        _, engine = _setup(config_path)
+    with friendly_errors():
+        _, engine = setup(config_path)
         with session_scope(engine) as session:
             row = agency_contacts.revoke_contact(
                 session=session, contact_id=contact_id, now=datetime.now(UTC)
@@ -328,8 +263,8 @@ def audit(
     config_path: ConfigOption = None,
 ) -> None:
     """Who changed what, when, from which Telegram update: reports, invites, contacts, data."""
-    with _friendly_errors():
-        config, engine = _setup(config_path)
+    with friendly_errors():
+        config, engine = setup(config_path)
         with session_scope(engine) as session:
             entries = audit_log.audit_entries(session=session, limit=limit, agency_code=agency)
     for e in entries:
@@ -352,7 +287,7 @@ def backup(
     config_path: ConfigOption = None,
 ) -> None:
     """Copy the database with SQLite's online backup: safe while the bot runs."""
-    with _friendly_errors():
+    with friendly_errors():
         config = load_config(config_path)
         source = _sqlite_path(config)
         if not source.exists():
@@ -379,7 +314,7 @@ def restore(
 
     from db.engine import check_revision
 
-    with _friendly_errors():
+    with friendly_errors():
         config = load_config(config_path)
         target = _sqlite_path(config)
         if not file.exists():
@@ -440,7 +375,7 @@ def doctor(config_path: ConfigOption = None) -> None:
         problems += not ok
         out.print(f"{'[green]ok[/green]' if ok else '[red]FAIL[/red]'}  {what}", highlight=False)
 
-    with _friendly_errors():
+    with friendly_errors():
         config = load_config(config_path)
     check(True, "config is valid")
     engine = make_engine(config.database.url)
@@ -452,7 +387,7 @@ def doctor(config_path: ConfigOption = None) -> None:
     except Exception as exc:  # noqa: BLE001 - any failure here is the finding
         version = None
         if isinstance(exc, OperationalError) and "no such table" not in str(exc.orig):
-            problem = f"unreadable: {_one_line(exc.orig)}"  # read-only, locked, not a database
+            problem = f"unreadable: {one_line(exc.orig)}"  # read-only, locked, not a database
     check(version == head, f"database schema {version or problem} (this version needs {head})")
     if config.token is None:
         check(False, "TELEGRAM_BOT_TOKEN is not set")
@@ -501,8 +436,8 @@ def run(config_path: ConfigOption = None) -> None:
     """Run the bot against Telegram (needs TELEGRAM_BOT_TOKEN)."""
     from bot.app import run as run_bot
 
-    with _friendly_errors():
-        config, engine = _setup(config_path)
+    with friendly_errors():
+        config, engine = setup(config_path)
         config.require_token()
         configure_logging()
         try:
@@ -533,12 +468,12 @@ def summary(
     from jobs.digest import build_digest
     from reports import FORMATS, render_file
 
-    with _friendly_errors():
+    with friendly_errors():
         if fmt not in FORMATS:
             raise UserError(f"--format: {fmt!r} is not one of {', '.join(FORMATS)}")
         if out_dir is None and fmt not in ("text", "html", "csv"):
             raise UserError(f"--format {fmt} is a binary file: give --out DIR")
-        config, engine = _setup(config_path)
+        config, engine = setup(config_path)
         now = datetime.now(UTC)
         with session_scope(engine) as session:
             if period is None:
@@ -582,8 +517,8 @@ def schedule(
     from jobs.calendar import month_of, parse_month, period_times
     from jobs.plan import plan_period
 
-    with _friendly_errors():
-        config, engine = _setup(config_path)
+    with friendly_errors():
+        config, engine = setup(config_path)
         try:
             month = parse_month(period) if period else month_of(datetime.now(UTC), config.schedule)
         except ValueError:
@@ -624,8 +559,8 @@ def cycle(
 
     from bot.app import describe_result, send_owed_once
 
-    with _friendly_errors():
-        config, engine = _setup(config_path)
+    with friendly_errors():
+        config, engine = setup(config_path)
         config.require_token()
         if at is not None and at.tzinfo is None:
             raise UserError("--at: give the time zone, e.g. 2021-08-16T09:00+07:00")
@@ -661,7 +596,6 @@ def import_directive(
     import json
 
     import tomli_w
-    from rich.markup import escape
 
     from importer.directive import import_text, to_data, to_json
     from importer.errors import DirectiveImportError
@@ -670,7 +604,7 @@ def import_directive(
     from importer.sources import read_directive
     from reference import IMPORT_REGISTRIES
 
-    with _friendly_errors():
+    with friendly_errors():
         if out_file is not None and not out_file.parent.is_dir():
             raise UserError(f"--out: no folder {out_file.parent} (create it first)")
         try:
@@ -708,7 +642,7 @@ def demo(
     from dondoc.demo import run_demo
     from jobs.calendar import parse_month
 
-    with _friendly_errors():
+    with friendly_errors():
         try:
             parse_month(month)
         except ValueError:
@@ -728,6 +662,9 @@ def main() -> None:
     sys.excepthook = _masked_excepthook
     app()
 
+
+# The administrator's changes to what is followed, on the same app.
+from dondoc import cli_changes  # noqa: E402, F401
 
 if __name__ == "__main__":
     main()

@@ -21,7 +21,7 @@ from datetime import datetime
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from db import contacts, outbox, periods, reports, revisions
+from db import contacts, lifecycle, outbox, periods, reports, revisions
 from db.engine import session_scope
 from db.models import Directive, MessageKind, Task
 from dondoc.config import Config
@@ -48,11 +48,16 @@ class Planned:
 
 
 def _deadline_tasks(session: Session, start: datetime, end: datetime, config: Config) -> list[Task]:
-    """Tasks of active directives whose deadline reminder falls in [start, end)."""
+    """Open tasks of open directives whose deadline reminder falls in [start, end)."""
     tasks = session.exec(
         select(Task)
         .join(Directive, col(Directive.id) == Task.directive_id)
-        .where(col(Directive.active).is_(True), col(Task.deadline).is_not(None))
+        .where(
+            col(Directive.active).is_(True),
+            col(Directive.closed_at).is_(None),
+            col(Task.closed_at).is_(None),
+            col(Task.deadline).is_not(None),
+        )
     )
     return [
         task
@@ -97,7 +102,7 @@ def plan_period(
             for contact in officers.get(agency_id, []):
                 plan.append(
                     Planned(
-                        f"deadline:{task.id}:contact:{contact.id}",
+                        f"deadline:{task.id}:{task.deadline.isoformat()}:contact:{contact.id}",
                         MessageKind.DEADLINE,
                         contact,
                         deadline_reminder_at(task.deadline, schedule),
@@ -192,6 +197,8 @@ def plan_owed(
     times = period_times(month_of(now, config.schedule), config.schedule)
     with session_scope(engine) as session:
         period = open_period(session=session, times=times, now=now)
+        # A directive whose end date has passed is closed before anything is planned.
+        lifecycle.end_directives_due(session=session, now=now, zone=config.schedule.zone)
         passed = sum(1 for moment in _moments(session, config, times) if moment <= now)
         seen = (times.month, passed, sorted(revisions.data_revisions(session=session).items()))
         if memo is not None and memo.seen == seen:

@@ -281,7 +281,7 @@ def test_arbitrary_input_is_refused_in_one_line_and_changes_nothing(
 
 
 def test_the_masking_console_never_prints_the_token(monkeypatch: pytest.MonkeyPatch) -> None:
-    from dondoc.cli import MaskedConsole
+    from dondoc.cli_common import MaskedConsole
     from dondoc.redact import redact_in_logs
 
     redact_in_logs(WRONG_TOKEN)

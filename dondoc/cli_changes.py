@@ -1,0 +1,158 @@
+"""The administrator's changes to what is followed: `dondoc close`, `extend`, `assign`,
+`unassign` — the same changes (db/lifecycle.py) and the same words as the secretariat's
+chat commands, dated now and audited as "cli".
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Annotated
+
+import typer
+from sqlmodel import Session
+
+from bot.lifecycle import parse_day, shown
+from bot.texts import say
+from db import lifecycle
+from db.engine import session_scope
+from db.models import AssignmentRole
+from dondoc.cli_common import ConfigOption, UserError, app, friendly_errors, out, setup
+
+ACTOR = "cli"
+Change = Callable[[Session, datetime], tuple[str, dict[str, object]]]
+
+
+def _plain(text: str) -> str:
+    """A chat text (Telegram HTML) as a terminal line."""
+    return html.unescape(re.sub(r"<[^>]+>", "", text))
+
+
+def _run(config_path: object, change: Change) -> None:
+    """Make one change now; print what it did, or its refusal as a one-line error."""
+    with friendly_errors():
+        config, engine = setup(config_path)  # type: ignore[arg-type]
+        locale = config.bot.locale
+        try:
+            with session_scope(engine) as session:
+                key, values = change(session, datetime.now(UTC))
+        except lifecycle.Refused as refused:
+            why = say(refused.key, locale, **shown(refused.values, locale))
+            raise UserError(_plain(why)) from None
+        out.print(_plain(say(key, locale, **shown(values, locale))), highlight=False)
+
+
+Code = Annotated[str, typer.Argument(help="The directive's number, e.g. 2658/UBND-KT.")]
+Number = Annotated[str, typer.Argument(help="The task's number, e.g. 2.1.")]
+AgencyCode = Annotated[str, typer.Argument(help="The agency's code in the registry.")]
+
+
+@app.command()
+def close(
+    code: Code,
+    number: Annotated[
+        str | None, typer.Argument(help="The task accepted as done; none with --directive.")
+    ] = None,
+    directive: Annotated[
+        bool, typer.Option("--directive", help="Stop following the whole directive.")
+    ] = False,
+    config_path: ConfigOption = None,
+) -> None:
+    """A task accepted as done, or a whole directive closed: no more requests.
+
+    Past months' digests stay as they were.
+    """
+    if (number is None) != directive:
+        raise typer.BadParameter("give a task number, or --directive for the whole directive")
+
+    def change(session: Session, now: datetime) -> tuple[str, dict[str, object]]:
+        if number is None:
+            closed = lifecycle.close_directive(session=session, code=code, now=now, actor=ACTOR)
+            return "lifecycle.directive_closed_done", {
+                "code": closed.code,
+                "open": closed.open_tasks,
+            }
+        task = lifecycle.close_task(
+            session=session, directive_code=code, number=number, now=now, actor=ACTOR
+        )
+        return "lifecycle.task_closed_done", {"code": task.directive_code, "number": task.number}
+
+    _run(config_path, change)
+
+
+@app.command()
+def extend(
+    code: Code,
+    number: Number,
+    deadline: Annotated[str, typer.Argument(help="The new deadline, 31/12/2026 or 2026-12-31.")],
+    config_path: ConfigOption = None,
+) -> None:
+    """A task's deadline moved later (the old one is kept for the months it was in force)."""
+    day = parse_day(deadline)
+    if day is None:
+        raise typer.BadParameter(f"not a date: {deadline!r} (e.g. 31/12/2026)")
+
+    def change(session: Session, now: datetime) -> tuple[str, dict[str, object]]:
+        task = lifecycle.extend_deadline(
+            session=session, directive_code=code, number=number, deadline=day, now=now, actor=ACTOR
+        )
+        values = {"code": task.directive_code, "number": task.number}
+        return "lifecycle.extended", {**values, "deadline": task.deadline, "old": task.old_deadline}
+
+    _run(config_path, change)
+
+
+@app.command()
+def assign(
+    code: Code,
+    number: Number,
+    agency: AgencyCode,
+    coordinating: Annotated[
+        bool, typer.Option("--coordinating", help="As a coordinating agency (default: lead).")
+    ] = False,
+    config_path: ConfigOption = None,
+) -> None:
+    """An agency given a task from now on: asked to report from the next send-out."""
+    role = AssignmentRole.COORDINATING if coordinating else AssignmentRole.LEAD
+
+    def change(session: Session, now: datetime) -> tuple[str, dict[str, object]]:
+        given = lifecycle.add_assignment(
+            session=session,
+            directive_code=code,
+            number=number,
+            agency_code=agency,
+            role=role,
+            now=now,
+            actor=ACTOR,
+        )
+        return "lifecycle.assigned", {
+            "code": given.directive_code,
+            "number": given.number,
+            "agency": given.agency_name,
+            "role": given.role,
+        }
+
+    _run(config_path, change)
+
+
+@app.command()
+def unassign(
+    code: Code, number: Number, agency: AgencyCode, config_path: ConfigOption = None
+) -> None:
+    """An agency relieved of a task from now on; its reports stay with the past months."""
+
+    def change(session: Session, now: datetime) -> tuple[str, dict[str, object]]:
+        taken = lifecycle.remove_assignment(
+            session=session,
+            directive_code=code,
+            number=number,
+            agency_code=agency,
+            now=now,
+            actor=ACTOR,
+        )
+        values = {"code": taken.directive_code, "number": taken.number}
+        return "lifecycle.unassigned", {**values, "agency": taken.agency_name}
+
+    _run(config_path, change)
