@@ -198,6 +198,32 @@ def nudge_messages(
     return _task_pages("nudge", header, footer, period, pending, zone, locale)
 
 
+def late_copy_messages(
+    *,
+    agency_name: str,
+    period: PeriodInfo,
+    pending: list[AssignmentInfo],
+    zone: ZoneInfo,
+    locale: str,
+) -> list[Outgoing]:
+    """For an agency's leader: what its officers were reminded of, without buttons."""
+    header = say(
+        "late_copy.header",
+        locale,
+        month=period.label,
+        agency=agency_name,
+        count=len(pending),
+        due=due_date(period, zone),
+    )
+    # Room is kept on every part for the "(continued k/n)" line the later ones open with.
+    parts = split_lines([header, "", *task_lines(pending, zone, locale)], MESSAGE_LIMIT - 200)
+    messages = [Outgoing(parts[0])]
+    for page, text in enumerate(parts[1:], start=2):
+        top = say("late_copy.continued", locale, month=period.label, page=page, pages=len(parts))
+        messages.append(Outgoing(f"{top}\n\n{text}"))
+    return messages
+
+
 def pending_messages(
     *,
     agency_name: str,

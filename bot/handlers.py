@@ -22,8 +22,10 @@ from bot.compose import (
     parse_callback,
     parse_summary_callback,
     pending_messages,
+    split_lines,
     status_keyboard,
     summary_keyboard,
+    task_lines,
     task_messages,
 )
 from bot.context import DondocContext
@@ -158,6 +160,8 @@ def _invite_answer(
             "invite.joined_secretariat", locale, name=user.full_name, role=role, agency=agency
         )
         return f"{welcome}\n\n{say('help.secretariat', locale)}"
+    if outcome.result == "joined" and outcome.role is Role.LEADER:
+        return say("invite.joined_leader", locale, name=user.full_name, role=role, agency=agency)
     if outcome.result == "joined" and in_group(chat):
         name, group = user.full_name, chat.title or ""
         return say("invite.joined_group", locale, group=group, name=name, role=role, agency=agency)
@@ -184,6 +188,8 @@ async def help_command(update: Update, context: DondocContext) -> None:
         await _reply(update, say(key, context.locale))
     elif contact.role in SECRETARIAT_ROLES:
         await _reply(update, say("help.secretariat", context.locale))
+    elif contact.role is Role.LEADER:
+        await _reply(update, say("help.leader", context.locale, agency=contact.agency_name))
     else:
         await _reply(update, say("help.officer", context.locale, agency=contact.agency_name))
 
@@ -221,6 +227,16 @@ async def pending(update: Update, context: DondocContext) -> None:
         await _reply(
             update, say("pending.all_done", locale, agency=contact.agency_name, month=period.label)
         )
+    elif contact.role is Role.LEADER:  # to read, not to report: no buttons
+        header = say(
+            "pending.header",
+            locale,
+            agency=contact.agency_name,
+            count=len(owed),
+            month=period.label,
+        )
+        for part in split_lines([header, "", *task_lines(owed, zone, locale)]):
+            await _reply(update, part)
     else:
         await _reply_all(
             update,
@@ -466,6 +482,8 @@ def _press(
     )
     if choice is None or assignment is None or current is None or choice.period_id != current.id:
         return _Press(contact, "refusal.stale")
+    if contact.role is Role.LEADER:
+        return _Press(contact, "refusal.leader")
     if contact.role is not Role.OFFICER or assignment.agency_id != contact.agency_id:
         return _Press(contact, "refusal.not_yours")
     if choice.action == "task":
@@ -545,6 +563,8 @@ async def text_message(update: Update, context: DondocContext) -> None:
             noted = _store_note(work, update, context, contact, note)
     if contact is None:
         await _refuse_stranger(update, context)
+    elif contact.role is Role.LEADER:
+        await _reply(update, say("refusal.leader", locale))
     elif not officer:
         await _reply(update, say("report.not_understood", locale))
     elif len(text) > limit:

@@ -62,6 +62,30 @@ VI: dict[str, str] = {
     "contact.officer": _V["officer"],
     "contact.secretariat": _V["secretariat"],
     "contact.admin": "quản trị hệ thống",
+    "contact.leader": "lãnh đạo đơn vị",
+    "invite.joined_leader": (
+        "Kính chào đồng chí {name}. Đồng chí đã được đăng ký làm <b>{role}</b> của "
+        "<b>{agency}</b>.\n"
+        "Khi đơn vị chưa báo cáo đúng hạn, Văn phòng gửi đồng chí bản sao tin nhắc báo cáo để "
+        "đồng chí biết, chỉ đạo; việc báo cáo do cán bộ đầu mối của đơn vị thực hiện."
+    ),
+    "help.leader": (
+        "<b>dondoc</b> — theo dõi tình hình báo cáo của <b>{agency}</b>.\n\n"
+        "• Khi đơn vị chưa báo cáo đúng hạn, đồng chí nhận bản sao tin nhắc báo cáo.\n"
+        "• /pending — các nhiệm vụ đơn vị chưa báo cáo trong tháng.\n"
+        "• /help — hướng dẫn này."
+    ),
+    "refusal.leader": (
+        "Đồng chí được đăng ký làm lãnh đạo đơn vị: nhận bản sao tin nhắc, không gửi báo cáo. "
+        "Việc báo cáo do cán bộ đầu mối của đơn vị thực hiện; nội dung chưa được ghi nhận."
+    ),
+    "late_copy.header": (
+        "📌 <b>Bản sao tin nhắc báo cáo tháng {month}</b> (để đồng chí biết, chỉ đạo)\n"
+        "<b>{agency}</b> còn <b>{count}</b> nhiệm vụ chưa báo cáo; hạn báo cáo "
+        f"{_V['by_day']} <b>{{due}}</b>. Văn phòng đã nhắc cán bộ đầu mối của đơn vị."
+    ),
+    "late_copy.continued": "📌 <b>Bản sao tin nhắc báo cáo tháng {month}</b> (tiếp theo, phần "
+    "{page}/{pages})",
     "welcome.stranger": (
         f"Kính chào đồng chí. Đây là <b>dondoc</b>, hệ thống theo dõi, đôn đốc thực hiện nhiệm "
         f"vụ của {_V['office']}.\nTài khoản của đồng chí chưa được đăng ký làm {_V['officer']} "
@@ -290,6 +314,28 @@ EN: dict[str, str] = {
     "contact.officer": _E["officer"],
     "contact.secretariat": _E["secretariat"],
     "contact.admin": "system administrator",
+    "contact.leader": "agency leader",
+    "invite.joined_leader": (
+        "Greetings, {name}. This account is now <b>{role}</b> of <b>{agency}</b>.\n"
+        "When the agency is late with its report, the Office sends you a copy of the reminder "
+        "for your information; the agency's reporting officers report."
+    ),
+    "help.leader": (
+        "<b>dondoc</b> — the reporting of <b>{agency}</b>.\n\n"
+        "• When the agency is late with its report, you get a copy of the reminder.\n"
+        "• /pending — the tasks the agency has not reported this month.\n"
+        "• /help — these instructions."
+    ),
+    "refusal.leader": (
+        "This account is registered as the agency's leader: it receives copies of reminders and "
+        "does not report. The agency's reporting officers report; nothing was recorded."
+    ),
+    "late_copy.header": (
+        "📌 <b>Copy of a reminder, {month}</b> (for your information)\n"
+        "<b>{agency}</b> has <b>{count}</b> task(s) not reported; reports are due "
+        f"{_E['by_day']} <b>{{due}}</b>. The Office has reminded the agency's officers."
+    ),
+    "late_copy.continued": "📌 <b>Copy of a reminder, {month}</b> (continued, part {page}/{pages})",
     "welcome.stranger": (
         f"Greetings. This is <b>dondoc</b>, the task follow-up system of the {_E['office']}.\n"
         f"This account is not registered as any agency's {_E['officer']}. Please use the invite "

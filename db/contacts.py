@@ -105,8 +105,8 @@ _CONTACT_FOR_CHAT = (
     .order_by(col(Contact.id))
     .limit(1)
 )
-_OFFICERS = _CONTACT_COLUMNS.where(
-    col(Contact.active).is_(True), col(Contact.role) == Role.OFFICER
+_OF_ROLE = _CONTACT_COLUMNS.where(
+    col(Contact.active).is_(True), col(Contact.role) == bindparam("role")
 ).order_by(col(Contact.id))
 _CONTACT_BY_ID = _CONTACT_COLUMNS.where(col(Contact.id) == bindparam("contact_id"))
 
@@ -157,9 +157,11 @@ def move_chat(*, session: Session, old_chat_id: int, new_chat_id: int, now: date
     return len(contacts)
 
 
-def officers_by_agency(*, session: Session) -> dict[int, list[ContactInfo]]:
-    """Every active officer, by agency, in one query (planning reads them all at once)."""
-    rows = session.connection().execute(_OFFICERS)
+def officers_by_agency(
+    *, session: Session, role: Role = Role.OFFICER
+) -> dict[int, list[ContactInfo]]:
+    """Every active officer (or leader), by agency, in one query (planning reads them all)."""
+    rows = session.connection().execute(_OF_ROLE, {"role": role})
     officers: dict[int, list[ContactInfo]] = {}
     for row in in_chunks(rows):
         officers.setdefault(row.agency_id, []).append(ContactInfo(*row))

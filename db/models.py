@@ -28,6 +28,7 @@ class Role(StrEnum):
     OFFICER = "officer"
     SECRETARIAT = "secretariat"
     ADMIN = "admin"
+    LEADER = "leader"  # an agency's leader: gets a copy of its late notices, never reports
 
 
 class AssignmentRole(StrEnum):
@@ -49,6 +50,7 @@ class MessageKind(StrEnum):
     ESCALATION = "escalation"
     DIGEST = "digest"
     CONTACT_LOST = "contact_lost"  # the secretariat is told an agency's contact is unreachable
+    LATE_COPY = "late_copy"  # an agency's leader is told what its officers were reminded of
 
 
 class Directive(SQLModel, table=True):

@@ -24,6 +24,7 @@ from db.models import (
     AssignmentRole,
     Contact,
     Directive,
+    Role,
     Status,
     StatusReport,
     Task,
@@ -289,7 +290,11 @@ def late_agencies(*, session: Session, period_id: int) -> list[tuple[str, int, b
             continue
         agency = session.get(Agency, agency_id)
         contacts = session.exec(
-            select(Contact).where(Contact.agency_id == agency_id, col(Contact.active).is_(True))
+            select(Contact).where(
+                Contact.agency_id == agency_id,
+                col(Contact.active).is_(True),
+                Contact.role == Role.OFFICER,  # a leader who hears of it does not report
+            )
         ).all()
         unreachable = bool(contacts) and all(c.unreachable_since is not None for c in contacts)
         late.append((agency.name if agency else str(agency_id), len(owed), unreachable))

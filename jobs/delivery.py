@@ -41,6 +41,7 @@ from bot.compose import (
     contact_lost_message,
     deadline_message,
     escalation_messages,
+    late_copy_messages,
     nudge_messages,
     request_messages,
 )
@@ -181,6 +182,15 @@ def compose_owed(*, session: Session, config: Config, message: OutboundInfo) -> 
             pending=pending,
             zone=zone,
             locale=locale,
+        )
+    if kind is MessageKind.LATE_COPY:
+        pending = reports.pending_assignments(
+            session=session, agency_id=message.agency_id, period_id=period.id
+        )
+        if not pending:
+            return []
+        return late_copy_messages(
+            agency_name=agency_name, period=period, pending=pending, zone=zone, locale=locale
         )
     if kind is MessageKind.DEADLINE and message.task_id is not None:
         assignment = reports.assignment_of(

@@ -23,7 +23,7 @@ from sqlmodel import Session, col, select
 
 from db import contacts, lifecycle, outbox, periods, reports, revisions
 from db.engine import session_scope
-from db.models import Directive, MessageKind, Task
+from db.models import Directive, MessageKind, Role, Task
 from dondoc.config import Config
 from jobs.calendar import (
     PeriodTimes,
@@ -75,7 +75,20 @@ def plan_period(
     schedule = config.schedule
     plan: list[Planned] = []
     officers = contacts.officers_by_agency(session=session)
+    leaders = contacts.officers_by_agency(session=session, role=Role.LEADER)
     for agency_id in reports.owing_agencies(session=session):
+        # An agency's leader gets a copy at each reminder time (sent if it is still late).
+        for leader in leaders.get(agency_id, []):
+            for index, moment in enumerate(times.nudges, start=1):
+                plan.append(
+                    Planned(
+                        f"late-copy:{times.month}:{index}:contact:{leader.id}",
+                        MessageKind.LATE_COPY,
+                        leader,
+                        moment,
+                        expires_at=times.due_at,
+                    )
+                )
         for contact in officers.get(agency_id, []):
             plan.append(
                 Planned(
@@ -130,10 +143,15 @@ def plan_period(
     return sorted(plan, key=lambda item: (item.due_at, item.key)) if in_order else plan
 
 
+# Repeated reminders: after downtime only the latest passed one is worth sending.
+REMINDERS = (MessageKind.NUDGE, MessageKind.LATE_COPY)
+
+
 def owed_now(plan: list[Planned], now: datetime) -> list[Planned]:
     """The planned messages due at `now` and still useful.
 
-    After downtime only the latest passed nudge of each contact is still worth sending,
+    After downtime only the latest passed nudge (or leader's copy) of each contact is still
+    worth sending,
     and nothing is sent after its expiry (a nudge after the due date, a reminder after
     the deadline).
     """
@@ -144,15 +162,13 @@ def owed_now(plan: list[Planned], now: datetime) -> list[Planned]:
     ]
     latest_nudge: dict[int, Planned] = {}
     for item in due:
-        if item.kind is MessageKind.NUDGE and (
+        if item.kind in REMINDERS and (
             item.contact.id not in latest_nudge
             or latest_nudge[item.contact.id].due_at < item.due_at
         ):
             latest_nudge[item.contact.id] = item
     return [
-        item
-        for item in due
-        if item.kind is not MessageKind.NUDGE or latest_nudge[item.contact.id] is item
+        item for item in due if item.kind not in REMINDERS or latest_nudge[item.contact.id] is item
     ]
 
 
