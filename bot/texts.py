@@ -174,6 +174,7 @@ VI: dict[str, str] = {
         "• /extend 2658/UBND-KT 2.1 31/12/2026 — gia hạn nhiệm vụ.\n"
         "• /assign 2658/UBND-KT 2.1 so-tai-chinh [phoihop] — giao thêm đơn vị; "
         "/unassign 2658/UBND-KT 2.1 so-tai-chinh — thôi giao.\n"
+        "• /history 2658/UBND-KT 2.1 — tình hình thực hiện nhiệm vụ qua các tháng.\n"
         "• /help — hướng dẫn này."
     ),
     "request.header": (
@@ -243,6 +244,17 @@ VI: dict[str, str] = {
     "pending.header": "<b>{agency}</b> còn {count} nhiệm vụ chưa báo cáo trong tháng {month}:",
     "pending.missing_header": "Các đơn vị chưa báo cáo tháng {month} ({count}):",
     "pending.missing_none": "Tất cả các đơn vị đã báo cáo tháng {month}.",
+    "history.usage": (
+        "Cú pháp: /history &lt;số hiệu văn bản&gt; &lt;số nhiệm vụ&gt;, "
+        "ví dụ /history 2658/UBND-KT 2.1."
+    ),
+    "history.header": "📜 <b>Tình hình thực hiện nhiệm vụ {number}</b> ({code}) qua các tháng: "
+    "{title}",
+    "history.month": "<b>Tháng {month}</b>",
+    "history.line": "• {agency} ({role}): {status}",
+    "history.by": " — {reporter}",
+    "history.note": ": <i>{note}</i>",
+    "history.none": "Nhiệm vụ {number} ({code}) chưa có kỳ báo cáo nào.",
     "lifecycle.unknown_directive": "Không tìm thấy văn bản số {code} trong danh mục theo dõi.",
     "lifecycle.unknown_task": "Văn bản {code} không có nhiệm vụ số {number}.",
     "lifecycle.unknown_agency": "Không có cơ quan, đơn vị mã {agency} trong danh mục.",
@@ -417,6 +429,7 @@ EN: dict[str, str] = {
         "• /extend 2658/UBND-KT 2.1 31/12/2026 — extend a task's deadline.\n"
         "• /assign 2658/UBND-KT 2.1 so-tai-chinh [coordinating] — give an agency the task; "
         "/unassign 2658/UBND-KT 2.1 so-tai-chinh — relieve it.\n"
+        "• /history 2658/UBND-KT 2.1 — a task's status month by month.\n"
         "• /help — these instructions."
     ),
     "request.header": (
@@ -496,6 +509,15 @@ EN: dict[str, str] = {
         f"This {_E['note']} is too long ({{length}} characters): the limit is <b>{{limit}}</b>. "
         "Please shorten it and send it again; nothing was recorded."
     ),
+    "history.usage": (
+        "Usage: /history &lt;directive&gt; &lt;task&gt;, e.g. /history 2658/UBND-KT 2.1."
+    ),
+    "history.header": "📜 <b>Task {number}</b> ({code}) month by month: {title}",
+    "history.month": "<b>{month}</b>",
+    "history.line": "• {agency} ({role}): {status}",
+    "history.by": " — {reporter}",
+    "history.note": ": <i>{note}</i>",
+    "history.none": "Task {number} ({code}) has had no reporting period yet.",
     "lifecycle.unknown_directive": "No directive {code} is followed here.",
     "lifecycle.unknown_task": "Directive {code} has no task {number}.",
     "lifecycle.unknown_agency": "No agency has the code {agency} in the registry.",

@@ -68,6 +68,20 @@ class AssignmentChange:
     role: AssignmentRole
 
 
+def owed_during(
+    request_at: datetime,
+    digest_at: datetime,
+    *,
+    since: datetime | None,
+    ended_at: datetime | None,
+    closed_at: datetime | None,
+) -> bool:
+    """Whether an agency owed a task in a period: given it by the period's close, and not
+    relieved of it (nor the task or its directive closed) before the period's request."""
+    given = since is None or since <= digest_at
+    return given and all(end is None or end > request_at for end in (ended_at, closed_at))
+
+
 def find_directive(session: Session, code: str) -> Directive:
     """The directive of a code as the Office writes it (case and spacing aside)."""
     wanted = "".join(code.split()).casefold()

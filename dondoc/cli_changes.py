@@ -1,6 +1,7 @@
 """The administrator's changes to what is followed: `dondoc close`, `extend`, `assign`,
 `unassign` — the same changes (db/lifecycle.py) and the same words as the secretariat's
-chat commands, dated now and audited as "cli".
+chat commands, dated now and audited as "cli" — and `dondoc history`, what was said of a
+task or by an agency month by month.
 """
 
 from __future__ import annotations
@@ -15,9 +16,10 @@ import typer
 from sqlmodel import Session
 
 from bot.lifecycle import parse_day, shown
-from bot.texts import say
+from bot.texts import say, status_label
 from db import lifecycle
 from db.engine import session_scope
+from db.history import agency_history, task_history
 from db.models import AssignmentRole
 from dondoc.cli_common import ConfigOption, UserError, app, friendly_errors, out, setup
 
@@ -156,3 +158,46 @@ def unassign(
         return "lifecycle.unassigned", {**values, "agency": taken.agency_name}
 
     _run(config_path, change)
+
+
+@app.command()
+def history(
+    code: Annotated[str | None, typer.Argument(help="The directive's number.")] = None,
+    number: Annotated[str | None, typer.Argument(help="The task's number.")] = None,
+    agency: Annotated[
+        str | None, typer.Option("--agency", help="Every task of this agency instead.")
+    ] = None,
+    config_path: ConfigOption = None,
+) -> None:
+    """A task's reports month by month (`history CODE TASK`), or an agency's (`--agency`)."""
+    from rich.table import Table
+
+    if (agency is None) == (code is None or number is None) or (agency and code):
+        raise typer.BadParameter("give a directive and a task number, or --agency CODE")
+    with friendly_errors():
+        config, engine = setup(config_path)
+        locale = config.bot.locale
+        try:
+            with session_scope(engine) as session:
+                if agency is not None:
+                    rows = agency_history(session=session, agency_code=agency)
+                else:
+                    assert code is not None and number is not None
+                    rows = task_history(session=session, directive_code=code, number=number)
+        except lifecycle.Refused as refused:
+            raise UserError(_plain(say(refused.key, locale, **refused.values))) from None
+    what = f"{agency}" if agency else f"{code} {number}"
+    table = Table(title=f"dondoc — {what}, {len(rows)} month-lines")
+    for column in ("month", "task", "agency", "status", "by", "note"):
+        table.add_column(column)
+    for row in rows:
+        note = row.note or ""
+        table.add_row(
+            row.label,
+            f"{row.number} ({row.directive_code})",
+            row.agency_name,
+            status_label(row.status, locale),
+            row.reporter or "",
+            note if len(note) <= 80 else note[:79] + "…",
+        )
+    out.print(table)
