@@ -255,6 +255,18 @@ VI: dict[str, str] = {
     "history.by": " — {reporter}",
     "history.note": ": <i>{note}</i>",
     "history.none": "Nhiệm vụ {number} ({code}) chưa có kỳ báo cáo nào.",
+    "agency.same_name": "{agency} đã mang tên này.",
+    "agency.merge_itself": "Không thể hợp nhất {agency} vào chính đơn vị đó.",
+    "agency.ended": "{agency} đã thôi hoạt động (đã hợp nhất hoặc giải thể).",
+    "agency.renamed": "Đã đổi tên {code} thành {name}; các kỳ báo cáo trước giữ tên cũ.",
+    "agency.merged": (
+        "Đã hợp nhất {name} vào {successor}: chuyển {tasks} nhiệm vụ đang theo dõi và "
+        "{contacts} đầu mối; các kỳ báo cáo trước giữ nguyên."
+    ),
+    "agency.abolished": (
+        "{name} thôi hoạt động: {tasks} nhiệm vụ không còn đề nghị báo cáo; "
+        "các kỳ báo cáo trước giữ nguyên."
+    ),
     "lifecycle.unknown_directive": "Không tìm thấy văn bản số {code} trong danh mục theo dõi.",
     "lifecycle.unknown_task": "Văn bản {code} không có nhiệm vụ số {number}.",
     "lifecycle.unknown_agency": "Không có cơ quan, đơn vị mã {agency} trong danh mục.",
@@ -518,6 +530,18 @@ EN: dict[str, str] = {
     "history.by": " — {reporter}",
     "history.note": ": <i>{note}</i>",
     "history.none": "Task {number} ({code}) has had no reporting period yet.",
+    "agency.same_name": "{agency} already has this name.",
+    "agency.merge_itself": "{agency} cannot be merged into itself.",
+    "agency.ended": "{agency} has ended (merged or abolished).",
+    "agency.renamed": "{code} is now named {name}; past periods keep the old name.",
+    "agency.merged": (
+        "{name} merged into {successor}: {tasks} open task(s) and {contacts} contact(s) "
+        "moved; past periods stay as they were."
+    ),
+    "agency.abolished": (
+        "{name} has ended: {tasks} task(s) are no longer requested; past periods stay as they "
+        "were."
+    ),
     "lifecycle.unknown_directive": "No directive {code} is followed here.",
     "lifecycle.unknown_task": "Directive {code} has no task {number}.",
     "lifecycle.unknown_agency": "No agency has the code {agency} in the registry.",

@@ -15,10 +15,12 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from db.agencies import end_agency, merge_agency
 from db.models import (
     Agency,
     AgencyGroup,
     AgencyGroupMember,
+    AgencyName,
     Assignment,
     AssignmentRole,
     Directive,
@@ -78,7 +80,7 @@ def load_data(
     """Load one parsed data file of either kind (`now`: when its changes take effect)."""
     kind = data_file_kind(data)
     if kind == "registry":
-        return load_registry(session=session, data=data, source=source)
+        return load_registry(session=session, data=data, source=source, now=now)
     if kind == "directive":
         return load_directive(session=session, data=data, source=source, now=now)
     raise DataFileError(f"{source}: neither a registry ([[agency]]) nor a directive ([directive])")
@@ -121,10 +123,18 @@ def _upsert(
     return row
 
 
-def load_registry(*, session: Session, data: dict[str, Any], source: str) -> LoadResult:
-    """Agencies and groups, matched on their codes; group members synchronised."""
+def load_registry(
+    *, session: Session, data: dict[str, Any], source: str, now: datetime | None = None
+) -> LoadResult:
+    """Agencies and groups, matched on their codes; group members synchronised.
+
+    A new name is kept with the time it ended; a body marked `until` (with `merged_into`
+    its successor) is merged or ended from `now` (db/agencies.py).
+    """
+    now = now or datetime.now(UTC)
     result = LoadResult(source=source, kind="registry")
     agencies: dict[str, Agency] = {}
+    ending: dict[str, str | None] = {}  # code: its successor (None: abolished)
     for index, table in enumerate(data.get("agency", []), start=1):
         where = f"{source}: agency #{index}"
         code = _require(table, "code", where)
@@ -134,9 +144,17 @@ def load_registry(*, session: Session, data: dict[str, Any], source: str) -> Loa
             "name": _require(table, "name", f"{where} ({code})"),
             "kind": table.get("kind", "khac"),
             "aliases": list(table.get("aliases", [])),
-            "active": bool(table.get("active", True)),
         }
+        known = _agency_by_code(session, code)
+        if known is not None and known.name != values["name"]:
+            # Renamed: past periods keep the name they had (db/agencies.py).
+            session.add(AgencyName(agency_id=_id(known), name=known.name, until=now))
+            result.details.append(f"{where} ({code}): renamed from {known.name!r}")
+        if known is None or known.ended_at is None:
+            values["active"] = bool(table.get("active", True))
         agencies[code] = _upsert(session, Agency, code, values, result)
+        if "until" in table or "merged_into" in table:
+            ending[code] = table.get("merged_into")
 
     for index, table in enumerate(data.get("group", []), start=1):
         where = f"{source}: group #{index}"
@@ -164,6 +182,24 @@ def load_registry(*, session: Session, data: dict[str, Any], source: str) -> Loa
         for agency_id in current.keys() - wanted:
             session.delete(current[agency_id])
             result.updated += 1
+    session.flush()
+    # Bodies the file says were merged or abolished: their open tasks and contacts move
+    # (or end) now, once; loading the file again finds them ended and changes nothing.
+    for code, successor in ending.items():
+        if agencies[code].ended_at is not None:
+            continue
+        if successor:
+            if successor not in agencies and _agency_by_code(session, successor) is None:
+                raise DataFileError(f"{source}: {code}: unknown merged_into {successor!r}")
+            change = merge_agency(session=session, code=code, into=successor, now=now, actor="cli")
+            result.details.append(
+                f"{code} merged into {successor}: {change.tasks_moved} task(s), "
+                f"{change.contacts_moved} contact(s) moved"
+            )
+        else:
+            change = end_agency(session=session, code=code, now=now, actor="cli")
+            result.details.append(f"{code} ended: {change.tasks_moved} task(s) no longer owed")
+        result.updated += 1
     session.flush()
     return result
 

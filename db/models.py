@@ -81,6 +81,19 @@ class Agency(SQLModel, table=True):
     kind: str
     aliases: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     active: bool = True
+    # Merged into another from `ended_at` (its open tasks and contacts went there), or
+    # abolished then (no successor); its past periods keep it, under the names it had.
+    merged_into_id: int | None = Field(default=None, foreign_key="agency.id")
+    ended_at: datetime | None = None
+
+
+class AgencyName(SQLModel, table=True):
+    """A name an agency had until a time: a period's digest shows the names of its time."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    agency_id: int = Field(foreign_key="agency.id", index=True)
+    name: str
+    until: datetime
 
 
 class AgencyGroup(SQLModel, table=True):
