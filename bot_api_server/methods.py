@@ -14,7 +14,7 @@ from typing import Any
 
 from .errors import ApiError, bad_request, conflict, forbidden, too_many_requests
 from .faults import Faults, FloodLimits, Stats
-from .files import StoredFile
+from .files import MAX_DOWNLOAD_BYTES, StoredFile
 from .markup import Markup, message_markup, parse_reply_markup, require_inline
 from .params import Params, UploadedFile
 from .state import BotAccount, ChatState, Message, World
@@ -207,19 +207,25 @@ class BotMethods:
             too_long_error="message caption is too long",
         )
 
-    def input_file(self, params: Params, field: str) -> StoredFile:
-        """The file of a send method: a new upload or an existing file_id."""
+    def input_file(self, bot: BotAccount, params: Params, field: str) -> StoredFile:
+        """The file of a send method: a new upload or a file_id this bot holds."""
         source = params.input_file(field)
         if source is None or source == "":
             raise bad_request(f"there is no {field} in the request")
         if isinstance(source, UploadedFile):
             if field == "photo":
-                return self.world.files.add_photo(source.data)
-            return self.world.files.add_document(source.data, source.filename, source.content_type)
+                uploaded = self.world.files.add_photo(source.data)
+            else:
+                uploaded = self.world.files.add_document(
+                    source.data, source.filename, source.content_type
+                )
+            bot.file_ids.add(uploaded.file_id)
+            return uploaded
         if source.startswith(("http://", "https://")):
             raise bad_request("failed to get HTTP URL content")  # URLs are not fetched here
         stored = self.world.files.get(source)
-        if stored is None:
+        if stored is None or source not in bot.file_ids:
+            # Another bot's file_id is no more usable than a made-up one.
             raise bad_request("wrong file identifier/HTTP URL specified")
         if stored.kind != field:
             raise bad_request("type of file mismatch")
@@ -385,7 +391,7 @@ class BotMethods:
         caption, caption_entities = self.caption(params)
         chat = self.writable_chat(bot, params)
         reply = self.reply_target(chat, params)
-        stored = self.input_file(params, field)
+        stored = self.input_file(bot, params, field)
         self.before_delivery(bot, chat)
         media = stored.photo_sizes() if field == "photo" else stored.document()
         message = chat.new_message(
@@ -536,10 +542,22 @@ class BotMethods:
         ]
 
     async def get_file(self, bot: BotAccount, params: Params) -> Any:
-        """getFile: the path to download a file from ``/file/bot<token>/<path>``."""
-        stored = self.world.files.get(params.string("file_id") or "")
-        if stored is None:
+        """getFile: the path to download a file from ``/file/bot<token>/<path>``.
+
+        As telegram-bot-api (Client::check_remote_file_id, Client::do_get_file) answers: an
+        empty file_id is "file_id not specified"; one this bot does not hold (made up, or
+        another bot's) is "invalid file_id"; a file over 20 MB is "file is too big".  The path
+        stays valid (Telegram guarantees at least an hour) and works only with this bot's token.
+        """
+        file_id = params.string("file_id") or ""
+        if not file_id:
+            raise bad_request("file_id not specified")
+        stored = self.world.files.get(file_id)
+        if stored is None or file_id not in bot.file_ids:
             raise bad_request("invalid file_id")
+        if stored.size > MAX_DOWNLOAD_BYTES:
+            raise bad_request("file is too big")
+        bot.file_paths.add(stored.file_path)
         return stored.file_object()
 
     async def close(self, bot: BotAccount, params: Params) -> Any:

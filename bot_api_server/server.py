@@ -4,9 +4,19 @@ A bot talks to it exactly as to ``https://api.telegram.org``; with python-telegr
 
     async with BotApiServer() as server:
         server.add_bot("123456:TEST-TOKEN")
-        app = ApplicationBuilder().token("123456:TEST-TOKEN").base_url(server.base_url).build()
+        app = (
+            ApplicationBuilder()
+            .token("123456:TEST-TOKEN")
+            .base_url(server.base_url)
+            .base_file_url(server.base_file_url)
+            .build()
+        )
         officer = server.user(1001, "Lan")
         reply = await officer.send_and_wait("/start")
+
+``base_file_url`` matters as soon as the bot downloads a file: PTB does not derive it from
+``base_url`` (its default is ``https://api.telegram.org/file/bot``), so without it
+``File.download_*`` would go to Telegram instead of this server.
 """
 
 from __future__ import annotations
@@ -267,8 +277,10 @@ class BotApiServer:
         bot = self.world.bots.get(request.match_info["token"])
         if bot is None or bot.logged_out:
             return error_response(unauthorized())
-        stored = self.world.files.by_path(request.match_info["path"])
-        if stored is None:
+        # Only a path getFile gave this bot is there to download, as on Telegram.
+        path = request.match_info["path"]
+        stored = self.world.files.by_path(path)
+        if stored is None or path not in bot.file_paths:
             return error_response(not_found())
         return web.Response(
             body=stored.data, content_type=stored.mime_type or "application/octet-stream"

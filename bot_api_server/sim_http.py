@@ -12,6 +12,10 @@ POST     /_sim/users/{id}/start              payload? -> Message
 POST     /_sim/users/{id}/send               text, reply_to_message_id?, chat_id? -> Message
 POST     /_sim/users/{id}/press              message_id, callback_data | text, chat_id?
                                              -> {"callback_query_id": ...}
+POST     /_sim/users/{id}/send_document      data_base64, file_name, mime_type?, caption?,
+                                             reply_to_message_id?, chat_id? -> Message
+POST     /_sim/users/{id}/send_photo         data_base64, caption?, reply_to_message_id?,
+                                             chat_id? -> Message
 POST     /_sim/users/{id}/edit               message_id, text, chat_id? -> Message
 POST     /_sim/users/{id}/block | unblock    -> true
 GET      /_sim/users/{id}/messages           ?after=&chat_id= -> [Message] sent by the bot
@@ -26,6 +30,8 @@ GET/POST /_sim/faults                        fields of Faults to read / set
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
@@ -115,6 +121,34 @@ def add_sim_routes(app: web.Application, server: BotApiServer) -> None:
             chat=chat_ref(body),
         )
 
+    def file_data(body: dict[str, Any]) -> bytes:
+        try:
+            return base64.b64decode(str(body["data_base64"]), validate=True)
+        except binascii.Error:
+            raise ValueError("data_base64 is not valid base64") from None
+
+    def reply_ref(body: dict[str, Any]) -> int | None:
+        reply_to = body.get("reply_to_message_id")
+        return int(reply_to) if reply_to is not None else None
+
+    async def send_document(request: web.Request, body: dict[str, Any]) -> Any:
+        return await sim_user(request, body).send_document(
+            file_data(body),
+            str(body["file_name"]),
+            body.get("mime_type"),
+            caption=body.get("caption"),
+            reply_to=reply_ref(body),
+            chat=chat_ref(body),
+        )
+
+    async def send_photo(request: web.Request, body: dict[str, Any]) -> Any:
+        return await sim_user(request, body).send_photo(
+            file_data(body),
+            caption=body.get("caption"),
+            reply_to=reply_ref(body),
+            chat=chat_ref(body),
+        )
+
     async def press(request: web.Request, body: dict[str, Any]) -> Any:
         query_id = await sim_user(request, body).press(
             int(body["message_id"]),
@@ -191,6 +225,8 @@ def add_sim_routes(app: web.Application, server: BotApiServer) -> None:
     app.router.add_post("/_sim/users", route(create_user))
     app.router.add_post(f"{users}/start", route(start))
     app.router.add_post(f"{users}/send", route(send))
+    app.router.add_post(f"{users}/send_document", route(send_document))
+    app.router.add_post(f"{users}/send_photo", route(send_photo))
     app.router.add_post(f"{users}/press", route(press))
     app.router.add_post(f"{users}/edit", route(edit))
     app.router.add_post(f"{users}/block", route(block))

@@ -16,9 +16,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .files import FileStore
+from .files import FileStore, file_ids_in
 from .markup import Markup
-from .text import user_text_entities
+from .text import MAX_CAPTION_LENGTH, text_length, user_text_entities
 
 Clock = Callable[[], float]
 Message = dict[str, Any]
@@ -202,6 +202,10 @@ class BotAccount:
         # Recent updates by id, so a test can deliver one again as Telegram may (``redeliver``).
         self.history: dict[int, dict[str, Any]] = {}
         self.redelivered: set[int] = set()
+        # The file_ids this bot may use (it uploaded the file or got it in an update), and the
+        # file_paths getFile gave it: a file_id is per bot on Telegram (see files.py).
+        self.file_ids: set[str] = set()
+        self.file_paths: set[str] = set()
 
     @property
     def id(self) -> int:
@@ -239,6 +243,7 @@ class BotAccount:
         if not self.wants(kind):
             return None
         update = {"update_id": self.next_update_id, kind: copy.deepcopy(payload)}
+        self.file_ids.update(file_ids_in(payload))
         self.next_update_id += 1
         self.updates.append(update)
         self.history[self.next_update_id - 1] = copy.deepcopy(update)
@@ -336,7 +341,7 @@ class World:
             return True
         if any(field in message for field in SERVICE_FIELDS):
             return True  # service messages reach every bot in the chat
-        text = message.get("text", "")
+        text: str = message.get("text") or message.get("caption") or ""
         if text.startswith("/"):
             command = text.split(maxsplit=1)[0]
             _, at, addressee = command.partition("@")
@@ -384,9 +389,32 @@ class World:
         self._deliver(chat, "message", message)
         return copy.deepcopy(message)
 
-    def user_media(self, chat: ChatState, user: UserRecord, content: dict[str, Any]) -> Message:
-        """A person sends a photo, sticker, voice note or file (``content``: its Bot API field)."""
-        message = chat.new_message(user.to_dict(), self.now(), **content)
+    def user_media(
+        self,
+        chat: ChatState,
+        user: UserRecord,
+        content: dict[str, Any],
+        reply_to: int | None = None,
+    ) -> Message:
+        """A person sends a photo, sticker, voice note or file (``content``: its Bot API fields,
+        e.g. ``document`` and ``caption``); the bots in the chat get a ``message`` update."""
+        reply = None
+        if reply_to is not None:
+            reply = self.reply_copy(chat, reply_to)
+            if reply is None:
+                raise SimError(f"no message {reply_to} in chat {chat.id} to reply to")
+        caption = content.get("caption")
+        if caption is not None:
+            if not caption.strip():
+                content = {k: v for k, v in content.items() if k != "caption"}
+            elif text_length(caption) > MAX_CAPTION_LENGTH:
+                raise SimError(
+                    f"a caption is at most {MAX_CAPTION_LENGTH} characters; "
+                    f"a client does not send {text_length(caption)}"
+                )
+            elif "caption_entities" not in content:
+                content = {**content, "caption_entities": user_text_entities(caption) or None}
+        message = chat.new_message(user.to_dict(), self.now(), reply_to_message=reply, **content)
         self._deliver(chat, "message", message)
         return copy.deepcopy(message)
 

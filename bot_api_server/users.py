@@ -18,6 +18,12 @@ import copy
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from .files import (
+    MAX_USER_UPLOAD_BYTES,
+    document_mime_type,
+    image_size,
+    placeholder,
+)
 from .markup import Markup, find_button_by_text, find_callback_button
 from .state import WAIT_SECONDS, BotAccount, ChatState, Message, SimError, UserRecord, World
 
@@ -102,7 +108,7 @@ class _ChatReader:
         return [m["document"] for m in self.messages(chat) if "document" in m]
 
     def document_bytes(self, document: dict[str, Any]) -> bytes:
-        """The content of a Document (or PhotoSize) the bot sent."""
+        """The content of a Document (or PhotoSize, or any file object) in the chat."""
         stored = self.world.files.get(document["file_id"])
         if stored is None:
             raise SimError(f"unknown file_id {document['file_id']!r}")
@@ -317,16 +323,93 @@ class SimUser(_ChatReader):
                 return update_id
         raise SimError(f"user {self.id} has no recent update to deliver again")
 
-    async def send_media(self, kind: str, *, chat: ChatRef = None, **fields: Any) -> Message:
-        """Send a ``photo``, ``sticker``, ``voice`` or ``document`` instead of text."""
+    def _send_file(
+        self,
+        field: str,
+        media: Any,
+        caption: str | None,
+        reply_to: MessageRef | None,
+        chat: ChatRef,
+        extra: dict[str, Any] | None = None,
+    ) -> Message:
         state = self._chat(chat)
         self._prepare(state)
-        serial = state.last_message_id + 1
-        file = {"file_id": f"sim-{kind}-{state.id}-{serial}", "file_unique_id": f"u{serial}"}
-        contents: dict[str, dict[str, Any]] = {
-            "photo": {"photo": [{**file, "width": 1280, "height": 960, "file_size": 120_000}]},
-            "sticker": {
-                "sticker": {
+        content: dict[str, Any] = {field: media, **(extra or {})}
+        if caption is not None:
+            content["caption"] = caption
+        reply_id = None if reply_to is None else _message_id(reply_to)
+        return self.world.user_media(state, self.record, content, reply_id)
+
+    async def send_document(
+        self,
+        data: bytes,
+        file_name: str,
+        mime_type: str | None = None,
+        *,
+        caption: str | None = None,
+        reply_to: MessageRef | None = None,
+        chat: ChatRef = None,
+    ) -> Message:
+        """Send a file (as "File" in a client): the bot gets a Document it can download.
+
+        ``mime_type`` defaults to the one the name suggests (``application/octet-stream`` if
+        none).  A person may send up to 2000 MB; a bot downloads only up to 20 MB (getFile
+        answers "file is too big" above), but the message reaches it either way.
+        """
+        if not data:
+            raise SimError("a Telegram client does not send an empty file")
+        if len(data) > MAX_USER_UPLOAD_BYTES:
+            raise SimError(f"a Telegram client sends files of up to {MAX_USER_UPLOAD_BYTES} bytes")
+        if not file_name:
+            raise SimError("a document has a file name")
+        mime = document_mime_type(file_name, mime_type) or "application/octet-stream"
+        stored = self.world.files.add("document", data, file_name, mime)
+        return self._send_file("document", stored.document(), caption, reply_to, chat)
+
+    async def send_photo(
+        self,
+        data: bytes,
+        *,
+        caption: str | None = None,
+        reply_to: MessageRef | None = None,
+        chat: ChatRef = None,
+    ) -> Message:
+        """Send a photo (a PNG, GIF or JPEG image): the bot gets a PhotoSize list.
+
+        The client would recompress it to JPEG and Telegram add smaller sizes; here the one
+        PhotoSize is the image as given, with its real width and height.
+        """
+        size = image_size(data)
+        if size is None or min(size) == 0:
+            raise SimError("send_photo needs a PNG, GIF or JPEG image; use send_document")
+        width, height = size
+        stored = self.world.files.add("photo", data, width=width, height=height)
+        return self._send_file("photo", stored.photo_sizes(), caption, reply_to, chat)
+
+    async def send_media(self, kind: str, *, chat: ChatRef = None, **fields: Any) -> Message:
+        """Send a ``photo``, ``sticker``, ``voice`` or ``document`` instead of text.
+
+        The content is a small real file (a 32x24 JPEG, a 512x512 WebP sticker, a silent Ogg
+        Opus voice note, a one-page PDF) kept in the file store, so its file_id works with
+        getFile.  ``fields`` are added to the message (``caption`` ...); ``file_name`` names
+        the document.
+        """
+        data, file_name, mime_type = placeholder(kind)
+        media: Any
+        if kind == "document":
+            name = fields.pop("file_name", file_name)
+            mime = document_mime_type(name, None) or mime_type
+            stored = self.world.files.add("document", data, name, mime)
+            media = stored.document()
+        elif kind == "photo":
+            width, height = image_size(data) or (0, 0)
+            stored = self.world.files.add("photo", data, width=width, height=height)
+            media = stored.photo_sizes()
+        else:
+            stored = self.world.files.add(kind, data, mime_type=mime_type)
+            file = {"file_id": stored.file_id, "file_unique_id": stored.file_unique_id}
+            if kind == "sticker":
+                media = {
                     **file,
                     "type": "regular",
                     "width": 512,
@@ -334,21 +417,13 @@ class SimUser(_ChatReader):
                     "is_animated": False,
                     "is_video": False,
                     "emoji": "👍",
+                    "file_size": stored.size,
                 }
-            },
-            "voice": {"voice": {**file, "duration": 4, "mime_type": "audio/ogg"}},
-            "document": {
-                "document": {
-                    **file,
-                    "file_name": fields.pop("file_name", "bao-cao.pdf"),
-                    "mime_type": "application/pdf",
-                    "file_size": 52_000,
-                }
-            },
-        }
-        content = contents[kind]
-        content.update(fields)
-        return self.world.user_media(state, self.record, content)
+            else:
+                media = {**file, "duration": 4, "mime_type": mime_type, "file_size": stored.size}
+        caption = fields.pop("caption", None)
+        reply_to = fields.pop("reply_to", None)
+        return self._send_file(kind, media, caption, reply_to, chat, fields)
 
     async def edit(self, message: MessageRef, new_text: str, *, chat: ChatRef = None) -> Message:
         """Edit one's own message; the bot gets ``edited_message``."""
