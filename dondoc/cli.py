@@ -88,9 +88,11 @@ def load(
 
 @app.command()
 def invite(
-    agency: Annotated[str, typer.Argument(help="Agency code, e.g. so-khdt.")],
+    agency: Annotated[
+        str | None, typer.Argument(help="Agency code, e.g. so-khdt (or --all).", show_default=False)
+    ] = None,
     role: Annotated[
-        Role, typer.Option("--role", help="officer, secretariat or admin.")
+        Role, typer.Option("--role", help="officer, leader, secretariat or admin.")
     ] = Role.OFFICER,
     bot_username: Annotated[
         str | None,
@@ -98,10 +100,37 @@ def invite(
             "--bot", help="The bot's @username for the link (default: asked of Telegram)."
         ),
     ] = None,
+    every: Annotated[
+        bool,
+        typer.Option(
+            "--all", help="One invite per agency that owes a task: a Word pack and a CSV."
+        ),
+    ] = False,
+    directive: Annotated[
+        str | None,
+        typer.Option("--directive", help="With --all: agencies owing a task in this directive."),
+    ] = None,
+    again: Annotated[
+        bool,
+        typer.Option("--again", help="With --all: invite agencies that have a contact already."),
+    ] = False,
+    out_dir: Annotated[
+        Path | None,
+        typer.Option("--out", help="With --all: the pack's folder (default out/invites-YYYYMMDD)."),
+    ] = None,
     config_path: ConfigOption = None,
 ) -> None:
-    """Issue a one-time invite and print its deep link."""
+    """Issue a one-time invite and print its deep link; with --all, a pack for every agency."""
     with friendly_errors():
+        if every:
+            if agency is not None:
+                raise UserError("give an agency code or --all, not both")
+            _invite_all(config_path, role, bot_username, directive, again, out_dir)
+            return
+        if agency is None:
+            raise UserError("give an agency code (e.g. so-khdt), or --all for every agency")
+        if directive is not None or again or out_dir is not None:
+            raise UserError("--directive, --again and --out go with --all")
         config, engine = setup(config_path)
         # The link must lead to this very bot: ask Telegram its name unless given.
         username = (bot_username or _bot_username(config)).lstrip("@")
@@ -119,6 +148,103 @@ def invite(
     expires = made.expires_at.astimezone(config.schedule.zone).strftime("%d/%m/%Y %H:%M")
     out.print(f"{made.agency_name} — {role.value}, valid until {expires}")
     out.print(f"https://t.me/{username}?start={made.code}", soft_wrap=True, highlight=False)
+
+
+def _invite_all(
+    config_path: Path | None,
+    role: Role,
+    bot_username: str | None,
+    directive_code: str | None,
+    again: bool,
+    out_dir: Path | None,
+) -> None:
+    """`dondoc invite --all`: invite every agency that owes a task, write the pack."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from dondoc import invite_pack
+    from dondoc.agency_roll import directive_named, read_roll
+
+    if role not in invite_pack.PACK_ROLES:
+        raise UserError(
+            f"--all invites each agency's officer or leader; invite a {role.value} by name "
+            f"(`dondoc invite AGENCY --role {role.value}`)"
+        )
+    config, engine = setup(config_path)
+    zone, now = config.schedule.zone, datetime.now(UTC)
+    folder = out_dir or Path("out") / f"invites-{now.astimezone(zone):%Y%m%d}"
+    docx_file, csv_file = folder / "invites.docx", folder / "invites.csv"
+    with session_scope(engine) as session:
+        wanted = None
+        if directive_code is not None:
+            try:
+                wanted = directive_named(session=session, code=directive_code)
+            except LookupError:
+                unknown = f"unknown directive {directive_code!r} (see `dondoc load`)"
+                raise UserError(unknown) from None
+        roll = read_roll(session=session, directive=wanted)
+    where = f" in {wanted.code}" if wanted else ""
+    owing = roll.owing
+    if not owing:
+        out.print(f"No agency owes a task{where}: nothing to invite.", highlight=False)
+        return
+    chosen = [a for a in owing if invite_pack.needs_invite(a, role, again=again)]
+    skipped = [a.code for a in owing if not invite_pack.needs_invite(a, role, again=again)]
+    if skipped:
+        out.print(
+            f"skipped {len(skipped)} of {len(owing)} agencies that have an active {role.value} "
+            f"already (--again invites them too): {', '.join(skipped)}",
+            highlight=False,
+            soft_wrap=True,
+        )
+    lost = [a.code for a in chosen if not again and a.contacts_in(role)]
+    if lost:
+        out.print(
+            f"invited anew: {len(lost)} {'agency' if len(lost) == 1 else 'agencies'} whose "
+            f"every {role.value} cannot be reached "
+            f"(blocked the bot or left the chat): {', '.join(lost)}",
+            highlight=False,
+            soft_wrap=True,
+        )
+    if not chosen:
+        out.print("Nothing to invite: every agency that owes a task has joined.", highlight=False)
+        return
+    if docx_file.exists() or csv_file.exists():
+        # A second run would issue a second set of invites and hide the first one's letters.
+        raise UserError(f"{folder} holds an invitation pack already: give --out another folder")
+    username = (bot_username or _bot_username(config)).lstrip("@")
+    folder.mkdir(parents=True, exist_ok=True)  # before any invite: a bad --out costs nothing
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
+    with Progress(*columns, console=err, transient=True) as progress:
+        issuing = progress.add_task("issuing invites", total=len(chosen))
+        with session_scope(engine) as session:
+            made = invite_pack.issue_invitations(
+                session=session,
+                agencies=chosen,
+                role=role,
+                bot_username=username,
+                now=now,
+                valid_days=config.invites.valid_days,
+                on_issued=lambda: progress.advance(issuing),
+            )
+        writing = progress.add_task("writing letters", total=len(made))
+        letters = invite_pack.render_pack_docx(
+            made,
+            roll.directives,
+            settings=config.report,
+            zone=zone,
+            locale=config.bot.locale,
+            today=now.astimezone(zone).date(),
+            on_page=lambda: progress.advance(writing),
+        )
+    docx_file.write_bytes(letters)
+    csv_file.write_bytes(invite_pack.render_pack_csv(made, zone=zone))
+    until = made[0].expires_at.astimezone(zone).strftime("%d/%m/%Y %H:%M")
+    out.print(
+        f"{len(made)} invites ({role.value}{where}, valid until {until}): {docx_file} "
+        f"(a letter a page) and {csv_file}",
+        highlight=False,
+        soft_wrap=True,
+    )
 
 
 invites_app = typer.Typer(help="List and revoke invites.", no_args_is_help=False)
@@ -663,8 +789,8 @@ def main() -> None:
     app()
 
 
-# The administrator's changes to what is followed, on the same app.
-from dondoc import cli_changes  # noqa: E402, F401
+# The administrator's changes to what is followed, and the agencies' roll, on the same app.
+from dondoc import cli_agencies, cli_changes  # noqa: E402, F401
 
 if __name__ == "__main__":
     main()
