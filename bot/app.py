@@ -30,7 +30,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot import handlers, history, lifecycle
+from bot import files, handlers, history, lifecycle
 from bot.alerts import Alerts
 from bot.context import Clock, DondocContext, Services, system_clock
 from bot.ordering import ChatOrderedUpdates
@@ -84,6 +84,14 @@ NOT_TEXT = (
     | filters.CONTACT
 )
 
+
+def file_url(api_base_url: str) -> str:
+    """Where a Bot API server serves files: its base address with /file before /bot."""
+    base = api_base_url.rstrip("/")
+    head, _, tail = base.rpartition("/bot")
+    return f"{head}/file/bot{tail}" if _ else f"{base}/file/bot"
+
+
 AppType = Application[Any, DondocContext, Any, Any, Services, Any]
 
 
@@ -103,6 +111,8 @@ def build_application(
         ApplicationBuilder()
         .token(config.require_token())
         .base_url(config.bot.api_base_url)
+        # Files are downloaded from the server's file address: …/bot → …/file/bot.
+        .base_file_url(file_url(config.bot.api_base_url))
         .context_types(ContextTypes(context=DondocContext, bot_data=Services))
         .post_init(_post_init)
         .concurrent_updates(ChatOrderedUpdates(UPDATES_AT_ONCE))
@@ -144,7 +154,14 @@ def build_application(
             filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND, handlers.text_message
         )
     )
-    # Photos, stickers, voice notes and files where a text note is expected.
+    # A report's file (a document or a photo from an officer), then anything else not text.
+    application.add_handler(
+        MessageHandler(
+            filters.UpdateType.MESSAGE & (filters.Document.ALL | filters.PHOTO), files.report_file
+        )
+    )
+    application.add_handler(CommandHandler("files", files.files_command))
+    # Stickers, voice notes and the like where a text note is expected.
     application.add_handler(
         MessageHandler(filters.UpdateType.MESSAGE & NOT_TEXT, handlers.not_text)
     )

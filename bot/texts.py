@@ -174,7 +174,8 @@ VI: dict[str, str] = {
         "• /extend 2658/UBND-KT 2.1 31/12/2026 — gia hạn nhiệm vụ.\n"
         "• /assign 2658/UBND-KT 2.1 so-tai-chinh [phoihop] — giao thêm đơn vị; "
         "/unassign 2658/UBND-KT 2.1 so-tai-chinh — thôi giao.\n"
-        "• /history 2658/UBND-KT 2.1 — tình hình thực hiện nhiệm vụ qua các tháng.\n"
+        "• /history 2658/UBND-KT 2.1 — tình hình thực hiện nhiệm vụ qua các tháng; "
+        "/files 2658/UBND-KT 2.1 — các tệp gửi kèm báo cáo.\n"
         "• /help — hướng dẫn này."
     ),
     "request.header": (
@@ -267,6 +268,25 @@ VI: dict[str, str] = {
         "{name} thôi hoạt động: {tasks} nhiệm vụ không còn đề nghị báo cáo; "
         "các kỳ báo cáo trước giữ nguyên."
     ),
+    "file.kind": ("Hệ thống nhận tệp báo cáo dạng {kinds} hoặc ảnh chụp; tệp này chưa được lưu."),
+    "file.too_big": (
+        "Tệp {name} ({size}) vượt giới hạn 20 MB mà hệ thống tải được qua Telegram; đề nghị "
+        "nén hoặc chia nhỏ rồi gửi lại. Tệp chưa được lưu."
+    ),
+    "file.choose_task": (
+        "Đơn vị có nhiều nhiệm vụ: đề nghị bấm chọn nhiệm vụ và tình trạng trong tin đề nghị "
+        "báo cáo (hoặc /pending) trước, rồi gửi tệp. Tệp chưa được lưu."
+    ),
+    "file.not_fetched": "Chưa tải được tệp {name} từ Telegram; đề nghị gửi lại.",
+    "file.saved": "📎 Đã nhận tệp {name} ({size}) kèm báo cáo nhiệm vụ {number}.",
+    "file.again": "📎 Tệp {name} ({size}) đã được nhận trước đó kèm báo cáo nhiệm vụ {number}.",
+    "file.note_still": f"Đề nghị gửi thêm {_V['note']} ngắn (hoặc /skip).",
+    "file.usage": (
+        "Cú pháp: /files &lt;số hiệu văn bản&gt; &lt;số nhiệm vụ&gt; [MM/YYYY], "
+        "ví dụ /files 2658/UBND-KT 2.1 08/2021."
+    ),
+    "file.none": "Chưa có tệp nào gửi kèm báo cáo nhiệm vụ {number} tháng {month}.",
+    "file.caption": "{agency} — {name}, {when}",
     "lifecycle.unknown_directive": "Không tìm thấy văn bản số {code} trong danh mục theo dõi.",
     "lifecycle.unknown_task": "Văn bản {code} không có nhiệm vụ số {number}.",
     "lifecycle.unknown_agency": "Không có cơ quan, đơn vị mã {agency} trong danh mục.",
@@ -320,8 +340,9 @@ VI: dict[str, str] = {
         "nghị rút gọn và gửi lại; nội dung chưa được ghi nhận."
     ),
     "input.not_text": (
-        f"Hệ thống chỉ ghi nhận báo cáo bằng nút bấm và {_V['note']} dạng văn bản; ảnh, nhãn dán, "
-        f"tin nhắn thoại và tệp chưa được lưu. Đề nghị gõ nội dung {_V['note']}, hoặc gõ /help."
+        f"Hệ thống ghi nhận báo cáo bằng nút bấm và {_V['note']} dạng văn bản, kèm tệp báo cáo "
+        "(PDF, Word, Excel) hoặc ảnh chụp; nhãn dán và tin nhắn thoại chưa được lưu. "
+        f"Đề nghị gõ nội dung {_V['note']}, hoặc gõ /help."
     ),
 }
 
@@ -441,7 +462,8 @@ EN: dict[str, str] = {
         "• /extend 2658/UBND-KT 2.1 31/12/2026 — extend a task's deadline.\n"
         "• /assign 2658/UBND-KT 2.1 so-tai-chinh [coordinating] — give an agency the task; "
         "/unassign 2658/UBND-KT 2.1 so-tai-chinh — relieve it.\n"
-        "• /history 2658/UBND-KT 2.1 — a task's status month by month.\n"
+        "• /history 2658/UBND-KT 2.1 — a task's status month by month; "
+        "/files 2658/UBND-KT 2.1 — the files sent with its reports.\n"
         "• /help — these instructions."
     ),
     "request.header": (
@@ -539,9 +561,27 @@ EN: dict[str, str] = {
         "moved; past periods stay as they were."
     ),
     "agency.abolished": (
-        "{name} has ended: {tasks} task(s) are no longer requested; past periods stay as they "
-        "were."
+        "{name} has ended: {tasks} task(s) are no longer requested; past periods stay as they were."
     ),
+    "file.kind": "Report files are kept as {kinds} or photos; this file was not stored.",
+    "file.too_big": (
+        "{name} ({size}) is over the 20 MB a bot can download from Telegram; please compress "
+        "or split it and send it again. Nothing was stored."
+    ),
+    "file.choose_task": (
+        "The agency has several tasks: please choose the task and its status in the request "
+        "(or /pending) first, then send the file. Nothing was stored."
+    ),
+    "file.not_fetched": "{name} could not be fetched from Telegram; please send it again.",
+    "file.saved": "📎 {name} ({size}) is kept with the report on task {number}.",
+    "file.again": "📎 {name} ({size}) was already kept with the report on task {number}.",
+    "file.note_still": f"Please also send a short {_E['note']} (or /skip).",
+    "file.usage": (
+        "Usage: /files &lt;directive&gt; &lt;task&gt; [MM/YYYY], e.g. /files 2658/UBND-KT 2.1 "
+        "08/2021."
+    ),
+    "file.none": "No file came with the reports on task {number} for {month}.",
+    "file.caption": "{agency} — {name}, {when}",
     "lifecycle.unknown_directive": "No directive {code} is followed here.",
     "lifecycle.unknown_task": "Directive {code} has no task {number}.",
     "lifecycle.unknown_agency": "No agency has the code {agency} in the registry.",
@@ -583,8 +623,9 @@ EN: dict[str, str] = {
     ),
     "lifecycle.no_deadline": "none",
     "input.not_text": (
-        f"Reports are recorded as buttons and text {_E['note']}s only; photos, stickers, voice "
-        f"messages and files are not stored. Please type the {_E['note']}, or /help."
+        f"Reports are recorded as buttons and text {_E['note']}s, with report files (PDF, Word, "
+        "Excel) or photos; stickers and voice messages are not stored. Please type the "
+        f"{_E['note']}, or /help."
     ),
 }
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, BigInteger, Column, Index, UniqueConstraint, text
+from sqlalchemy import JSON, BigInteger, Column, Index, LargeBinary, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 
@@ -221,6 +221,27 @@ class StatusReport(SQLModel, table=True):
     reported_at: datetime
     update_id: int | None = None
     message_id: int | None = Field(default=None, index=True)  # the chat message with the note
+
+
+class ReportFile(SQLModel, table=True):
+    """A file an officer sent with a report (a signed report, a table, a photo), kept whole."""
+
+    # Telegram may deliver an update twice: its file is stored once.
+    __table_args__ = (UniqueConstraint("update_id", name="uq_reportfile_update_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    assignment_id: int = Field(foreign_key="assignment.id", index=True)
+    period_id: int = Field(foreign_key="reportingperiod.id", index=True)
+    contact_id: int = Field(foreign_key="contact.id")
+    received_at: datetime
+    file_name: str
+    mime_type: str
+    size: int
+    sha256: str
+    telegram_file_id: str
+    caption: str | None = None
+    update_id: int | None = None
+    data: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
 
 
 class OutboundMessage(SQLModel, table=True):

@@ -38,7 +38,7 @@ from tests.test_chat_flows import button_data, request_for
 
 T = TypeVar("T")
 TOO_LONG = "tối đa 1000 ký tự"
-NOT_TEXT = "chỉ ghi nhận báo cáo bằng nút bấm và ghi chú dạng văn bản"
+NOT_TEXT = "nhãn dán và tin nhắn thoại chưa được lưu"
 
 
 def report_count(stage: Stage) -> int:
@@ -129,7 +129,7 @@ async def test_a_note_over_the_limit_is_refused_with_the_limit_and_one_at_it_is_
     assert report_count(stage) == 2
 
 
-@pytest.mark.parametrize("kind", ["photo", "sticker", "voice", "document"])
+@pytest.mark.parametrize("kind", ["sticker", "voice"])
 async def test_media_instead_of_a_note_gets_a_polite_explanation(stage: Stage, kind: str) -> None:
     officer = await stage.join(5005, "Khánh", "cuc-qltt")
     request = await status_prompt(stage, officer)
@@ -140,6 +140,24 @@ async def test_media_instead_of_a_note_gets_a_polite_explanation(stage: Stage, k
     reply = await officer.wait_for_message()
 
     assert NOT_TEXT in reply["text"]
+    assert report_count(stage) == 1  # the status only; the note is still awaited
+    saved = await officer.send_and_wait("Ghi chú bằng chữ.")
+    assert "Đã ghi nhận ghi chú" in saved["text"]
+
+
+@pytest.mark.parametrize("kind", ["photo", "document"])
+async def test_a_photo_or_a_file_instead_of_a_note_is_kept_and_the_note_still_awaited(
+    stage: Stage, kind: str
+) -> None:
+    officer = await stage.join(5005, "Khánh", "cuc-qltt")
+    request = await status_prompt(stage, officer)
+    await officer.press(request, button_data(request, "Đang thực hiện"))
+    await officer.wait_for_message()
+
+    await officer.send_media(kind)
+    reply = await officer.wait_for_message()
+
+    assert "Đã nhận tệp" in reply["text"] and "gửi thêm ghi chú" in reply["text"]
     assert report_count(stage) == 1  # the status only; the note is still awaited
     saved = await officer.send_and_wait("Ghi chú bằng chữ.")
     assert "Đã ghi nhận ghi chú" in saved["text"]
