@@ -6,14 +6,21 @@ A sub-app on the shared `app`, its listing the callback, so that commands on age
 
 from __future__ import annotations
 
+import html
+import re
+from collections.abc import Callable
+from datetime import UTC, datetime
+from functools import partial
 from typing import Annotated
 
 import typer
 from rich.markup import escape
 from rich.table import Table
 
-from bot.texts import role_label
+from bot.texts import role_label, say
+from db.agencies import AgencyChange, end_agency, merge_agency, rename_agency
 from db.engine import session_scope
+from db.lifecycle import Refused
 from db.models import Role
 from dondoc.agency_roll import AgencyOnRoll, JoinedContact, directive_named, read_roll
 from dondoc.cli_common import ConfigOption, UserError, app, friendly_errors, out, setup
@@ -111,3 +118,51 @@ def _joined(contact: JoinedContact, config: Config, w: dict[str, str]) -> str:
     if contact.unreachable:
         text += f" — [yellow]{escape(w['unreachable'])}[/yellow]"
     return text
+
+
+def _agency_change(config_path: ConfigOption, change: Callable[..., AgencyChange]) -> AgencyChange:
+    """Make one change to the registry now, audited as "cli"; a refusal is one line."""
+    with friendly_errors():
+        config, engine = setup(config_path)
+        try:
+            with session_scope(engine) as session:
+                return change(session=session, now=datetime.now(UTC), actor="cli")
+        except Refused as refused:
+            why = say(refused.key, config.bot.locale, **refused.values)
+            raise UserError(html.unescape(re.sub(r"<[^>]+>", "", why))) from None
+
+
+@agencies_app.command("rename")
+def agencies_rename(
+    code: Annotated[str, typer.Argument(help="The agency's code.")],
+    name: Annotated[str, typer.Argument(help="Its new official name.")],
+    config_path: ConfigOption = None,
+) -> None:
+    """A new official name from now on; past periods keep the old one (also kept as an alias)."""
+    done = _agency_change(config_path, partial(rename_agency, code=code, name=name))
+    out.print(f"{done.code}: now {done.name!r}; past periods keep the old name", highlight=False)
+
+
+@agencies_app.command("merge")
+def agencies_merge(
+    code: Annotated[str, typer.Argument(help="The agency merged away.")],
+    into: Annotated[str, typer.Argument(help="Its successor's code.")],
+    config_path: ConfigOption = None,
+) -> None:
+    """An agency merged into another from now on: its open tasks and contacts go there."""
+    done = _agency_change(config_path, partial(merge_agency, code=code, into=into))
+    out.print(
+        f"{done.code} merged into {done.successor_code}: {done.tasks_moved} open task(s) and "
+        f"{done.contacts_moved} contact(s) moved; past periods stay as they were",
+        highlight=False,
+    )
+
+
+@agencies_app.command("end")
+def agencies_end(
+    code: Annotated[str, typer.Argument(help="The agency abolished.")],
+    config_path: ConfigOption = None,
+) -> None:
+    """An agency abolished with no successor: it owes nothing more, its contacts are revoked."""
+    done = _agency_change(config_path, partial(end_agency, code=code))
+    out.print(f"{done.code} ended: {done.tasks_moved} task(s) no longer requested", highlight=False)

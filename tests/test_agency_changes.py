@@ -13,7 +13,7 @@ from db.engine import session_scope
 from db.loading import load_data, read_data_file
 from db.models import Agency, Assignment, AuditEntry, Contact, Task
 from tests.conftest import hanoi
-from tests.test_lifecycle import join, reference_database, task_numbers
+from tests.test_lifecycle import dondoc, join, reference_database, task_numbers
 
 REGISTRY_2025 = Path(__file__).resolve().parents[1] / "reference" / "hanoi-agencies-2025.toml"
 MERGED = hanoi(2025, 3, 1, 8, 0)
@@ -85,3 +85,24 @@ def test_a_renamed_agency_keeps_its_old_name_for_the_periods_before(tmp_path: Pa
         now = names_as_of(session, hanoi(2025, 3, 2))
     assert agency.name == "Sở Y tế Thành phố Hà Nội" and "Sở Y tế" in agency.aliases
     assert then[agency.id] == "Sở Y tế" and agency.id not in now
+
+
+def test_the_administrator_renames_merges_and_ends_agencies_from_the_command_line(
+    tmp_path: Path,
+) -> None:
+    engine, url = reference_database(tmp_path)
+    join(engine, "so-khdt", 501)
+
+    renamed = dondoc(url, "agencies", "rename", "so-y-te", "Sở Y tế Hà Nội")
+    merged = dondoc(url, "agencies", "merge", "so-khdt", "so-tai-chinh")
+    twice = dondoc(url, "agencies", "merge", "so-khdt", "so-tai-chinh")
+    ended = dondoc(url, "agencies", "end", "ubnd-ba-dinh")
+    unknown = dondoc(url, "agencies", "rename", "so-khong-co", "X")
+
+    assert renamed.returncode == 0 and "Sở Y tế Hà Nội" in renamed.stdout
+    assert merged.returncode == 0 and "1 contact(s) moved" in merged.stdout
+    assert twice.returncode == 2 and "đã thôi hoạt động" in twice.stderr
+    assert ended.returncode == 0 and "no longer requested" in ended.stdout
+    assert unknown.returncode == 2 and len(unknown.stderr.strip().splitlines()) == 1
+    assert "2.1" in task_numbers(engine, "so-tai-chinh")
+    assert task_numbers(engine, "ubnd-ba-dinh") == []
