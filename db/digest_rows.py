@@ -5,7 +5,8 @@
   the reporter's name and the version that stood when the period closed;
 - `latest_statuses`: the same, the status only (the previous period, for the changes);
 - `statuses_said_since`: the report versions that gave a status, for how long a "done" has
-  stood: those of some periods and any made since the earliest of them, or every one.
+  stood: those of some periods and any made since the earliest of them, or every one;
+- `officer_contacts`: the active officers of some agencies, to say who can be reached.
 
 A report version's order is the order it was made in: its time, then its id.
 """
@@ -15,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from sqlalchemy import DateTime, and_, bindparam, case, func, or_, type_coerce
 from sqlalchemy import select as sa_select
@@ -26,8 +27,10 @@ from db.models import (
     Assignment,
     AssignmentRole,
     Contact,
+    DeadlineChange,
     Directive,
     ReportingPeriod,
+    Role,
     Status,
     StatusReport,
     Task,
@@ -36,6 +39,7 @@ from db.models import (
 _AGENCY: Any = Agency.__table__  # type: ignore[attr-defined]
 _ASSIGNMENT: Any = Assignment.__table__  # type: ignore[attr-defined]
 _CONTACT: Any = Contact.__table__  # type: ignore[attr-defined]
+_CHANGE: Any = DeadlineChange.__table__  # type: ignore[attr-defined]
 _DIRECTIVE: Any = Directive.__table__  # type: ignore[attr-defined]
 _PERIOD: Any = ReportingPeriod.__table__  # type: ignore[attr-defined]
 _REPORT: Any = StatusReport.__table__  # type: ignore[attr-defined]
@@ -97,7 +101,10 @@ class Owed:
 Said = tuple[int, int, Status, datetime, int]
 
 
-def _chunks(ids: Collection[int]) -> Iterator[list[int]]:
+_K = TypeVar("_K", int, str)
+
+
+def _chunks(ids: Collection[_K]) -> Iterator[list[_K]]:
     ordered = sorted(ids)
     for start in range(0, len(ordered), CHUNK):
         yield ordered[start : start + CHUNK]
@@ -112,12 +119,22 @@ def _utc(column: Any) -> Any:
 # Built once: the digest is asked for in the chat, each statement's SQL is cached.
 _D, _T, _A, _AG, _R = _DIRECTIVE, _TASK, _ASSIGNMENT, _AGENCY, _REPORT
 _ACTIVE = _D.c.active.is_(True)
+# Owed in the period (db/lifecycle.py `owed_during`): given by its close, and neither the
+# assignment, its task nor its directive ended before its request.
+_OWED_IN_PERIOD = and_(
+    or_(_A.c.since.is_(None), _A.c.since <= bindparam("digest_at")),
+    *(
+        # Each comparison binds the time through its column's type (UTC, as stored).
+        or_(end.is_(None), end > bindparam("request_at"))
+        for end in (_A.c.ended_at, _T.c.closed_at, _D.c.closed_at)
+    ),
+)
 _ASSIGNMENTS: Any = (
     sa_select(_T.c.directive_id, _T.c.id, _A.c.id, _A.c.role, _A.c.agency_id)
     .select_from(_D)
     .join(_T, _T.c.directive_id == _D.c.id)
     .join(_A, _A.c.task_id == _T.c.id)
-    .where(_ACTIVE)
+    .where(_ACTIVE, _OWED_IN_PERIOD)
     .order_by(_D.c.id, _T.c.position, _A.c.role.desc(), _A.c.agency_id, _A.c.id)
 )
 _TASKS: Any = (
@@ -210,16 +227,29 @@ _SAID_SINCE: Any = _SAID.where(
     _OF_ASSIGNMENTS, or_(_OF_PERIODS, _R.c.reported_at >= bindparam("since"))
 )
 _SAID_OF_ASSIGNMENTS: Any = _SAID.where(_OF_ASSIGNMENTS)
+_OFFICERS: Any = (
+    sa_select(_AG.c.code, _CONTACT.c.display_name, _utc(_CONTACT.c.unreachable_since))
+    .join(_CONTACT, _CONTACT.c.agency_id == _AG.c.id)
+    .where(
+        _CONTACT.c.active.is_(True),
+        _CONTACT.c.role == Role.OFFICER,
+        _AG.c.code.in_(bindparam("codes", expanding=True)),
+    )
+    .order_by(_CONTACT.c.id)
+)
 
 
-def assignment_rows(session: Session, directive_code: str | None) -> Owed:
-    """The active directives (or the one of `directive_code`) that have assignments, and
-    every assignment of theirs.
+def assignment_rows(
+    session: Session, directive_code: str | None, period: tuple[datetime, datetime]
+) -> Owed:
+    """The active directives (or the one of `directive_code`) that have assignments owed in
+    the period (its request and digest times), and every such assignment of theirs.
 
     Assignments come directive by directive, task by task, lead agencies first.
     """
     assignments, tasks, agencies = _OWED[bool(directive_code)]
-    params = {"directive_code": directive_code}
+    request_at, digest_at = period
+    params = {"directive_code": directive_code, "request_at": request_at, "digest_at": digest_at}
     rows: list[AssignmentRow] = session.execute(assignments, params).all()  # type: ignore[assignment]
     if not rows:
         return Owed([], {}, {}, [])
@@ -282,3 +312,28 @@ def statuses_said_since(
         for chunk in _chunks(assignment_ids)
         for row in session.execute(query, {**params, "assignment_ids": chunk}).all()
     ]
+
+
+def officer_contacts(
+    session: Session, agency_codes: Collection[str]
+) -> list[tuple[str, str, datetime | None]]:
+    """The active officers of these agencies, as (agency code, display name, unreachable
+    since): each agency's in the order they were registered."""
+    return [
+        row
+        for chunk in _chunks(agency_codes)
+        for row in session.execute(_OFFICERS, {"codes": chunk}).all()
+    ]
+
+
+_CHANGES: Any = sa_select(
+    _CHANGE.c.task_id, _utc(_CHANGE.c.changed_at), _CHANGE.c.old_deadline, _CHANGE.c.new_deadline
+).order_by(_CHANGE.c.changed_at, _CHANGE.c.id)
+
+
+def deadline_changes(session: Session) -> dict[int, list[tuple[datetime, date | None, date]]]:
+    """Every task's deadline changes, oldest first: (when, the old deadline, the new one)."""
+    changes: dict[int, list[tuple[datetime, date | None, date]]] = {}
+    for task_id, changed_at, old, new in session.execute(_CHANGES):
+        changes.setdefault(task_id, []).append((changed_at, old, new))
+    return changes

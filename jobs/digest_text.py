@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import datetime
+from functools import cache
 from html import escape
 from zoneinfo import ZoneInfo
 
 from bot.texts import role_label
-from db.models import Status
+from db.models import AssignmentRole, Status
 from jobs.digest import (
     BUCKET_ICONS,
     BUCKET_ORDER,
@@ -50,8 +51,18 @@ def _blocks(
     def esc(text: str) -> str:
         return escape(text, quote=False) if html else text
 
+    # A blocker's note is its entry's note again, and agencies repeat their notes: each
+    # distinct note is shortened and escaped once.
+    @cache
+    def note_text(note: str) -> str:
+        return esc(short_note(note, note_limit))
+
     def day(moment: datetime, year: bool = False) -> str:
-        return moment.astimezone(zone).strftime("%d/%m/%Y" if year else "%d/%m")
+        # As strftime's "%d/%m" and "%d/%m/%Y", without its cost on every line of the digest.
+        local = moment.astimezone(zone)
+        if year:
+            return f"{local.day:02d}/{local.month:02d}/{local.year}"
+        return f"{local.day:02d}/{local.month:02d}"
 
     today = digest.today or digest.as_of.astimezone(zone).date()
     categories = digest.categories
@@ -83,6 +94,9 @@ def _blocks(
         if counts.get(b, 0) or b in (UNREPORTED, Status.DONE.value)
     ]
     blocks = [head]
+    # Each agency's line names its role and bucket: their words looked up once, not per line.
+    roles = {role: esc(role_label(role, locale)) for role in AssignmentRole}
+    buckets = {b: (BUCKET_ICONS[b], esc(bucket_label(b, locale))) for b in BUCKET_ORDER}
     for directive in digest.directives:
         blocks.append(
             ["", bold(h["directive"].format(code=directive.code)) + " " + esc(directive.subject)]
@@ -90,7 +104,13 @@ def _blocks(
         for task in directive.tasks:
             title = f"{bold(task.number)} {esc(task.title)}"
             if task.deadline:
-                title += f" ({esc(h['deadline'].format(date=task.deadline.strftime('%d/%m/%Y')))})"
+                when = task.deadline.strftime("%d/%m/%Y")
+                said = (
+                    h["extended"].format(first=task.extended_from.strftime("%d/%m/%Y"), date=when)
+                    if task.extended_from
+                    else h["deadline"].format(date=when)
+                )
+                title += f" ({esc(said)})"
                 if task.overdue(today):
                     title += f" — {bold(h['overdue'])}"
             overall = (
@@ -102,13 +122,13 @@ def _blocks(
             for entry in task.entries:
                 if not entry.reported:
                     continue
-                role = esc(role_label(entry.role, locale))
-                label = esc(bucket_label(entry.bucket, locale))
-                line = f"  {BUCKET_ICONS[entry.bucket]} {esc(entry.agency)} ({role}): {label}"
+                icon, label = buckets[entry.bucket]
+                line = f"  {icon} {esc(entry.agency)} ({roles[entry.role]}): {label}"
                 if entry.note:
-                    line += f" — {esc(short_note(entry.note, note_limit))}"
-                if entry.reported_at:
-                    line += f" ({day(entry.reported_at)})"
+                    line += f" — {note_text(entry.note)}"
+                if entry.reported_at:  # when, and who gave it (an agency may have several)
+                    by = f", {esc(entry.reporter)}" if entry.reporter else ""
+                    line += f" ({day(entry.reported_at)}{by})"
                 if entry.edited_after_close and entry.reported_at:
                     before = status_text(entry.status_at_close, locale)
                     line += f" [{esc(h['edited'].format(date=day(entry.reported_at, True), before=before))}]"  # noqa: E501
@@ -125,7 +145,7 @@ def _blocks(
     for b in digest.blockers:
         line = f"• {bold(b.number)} {esc(b.agency)}"
         if b.note:
-            line += f": {esc(short_note(b.note, note_limit))}"
+            line += f": {note_text(b.note)}"
         blockers.append(line)
     blocks.append(["", bold(h["blockers"]), *(blockers or [esc(h["no_blockers"])])])
 

@@ -10,8 +10,11 @@ from sqlmodel import col, select
 
 from db.engine import session_scope
 from db.models import Contact, Role, StatusReport
+from db.periods import period_by_month
 from dondoc.stage import Stage
-from tests.conftest import hanoi
+from jobs.digest import build_digest
+from jobs.digest_text import render_text
+from tests.conftest import HANOI, hanoi
 from tests.test_chat_flows import button_data
 
 REQUEST, REMINDER, COPY = "Đề nghị báo cáo", "Nhắc báo cáo", "Bản sao tin nhắc"
@@ -72,3 +75,10 @@ async def test_two_officers_and_a_leader_of_one_agency(stage: Stage) -> None:
             .order_by(col(StatusReport.id))
         ).all()
     assert set(reporters) == {"Minh"}
+    # The digest says which of the agency's officers gave the report.
+    with session_scope(stage.engine) as session:
+        period = period_by_month(session=session, month="2021-08")
+        assert period is not None
+        digest = build_digest(session=session, period=period, as_of=stage.clock(), zone=HANOI)
+    line = next(ln for ln in render_text(digest, zone=HANOI).splitlines() if "Cục Quản lý" in ln)
+    assert "Đang thực hiện" in line and ", Minh)" in line
