@@ -29,6 +29,7 @@ from db.models import (
     Contact,
     DeadlineChange,
     Directive,
+    ReportFile,
     ReportingPeriod,
     Role,
     Status,
@@ -40,6 +41,7 @@ _AGENCY: Any = Agency.__table__  # type: ignore[attr-defined]
 _ASSIGNMENT: Any = Assignment.__table__  # type: ignore[attr-defined]
 _CONTACT: Any = Contact.__table__  # type: ignore[attr-defined]
 _CHANGE: Any = DeadlineChange.__table__  # type: ignore[attr-defined]
+_FILE: Any = ReportFile.__table__  # type: ignore[attr-defined]
 _DIRECTIVE: Any = Directive.__table__  # type: ignore[attr-defined]
 _PERIOD: Any = ReportingPeriod.__table__  # type: ignore[attr-defined]
 _REPORT: Any = StatusReport.__table__  # type: ignore[attr-defined]
@@ -337,3 +339,18 @@ def deadline_changes(session: Session) -> dict[int, list[tuple[datetime, date | 
     for task_id, changed_at, old, new in session.execute(_CHANGES):
         changes.setdefault(task_id, []).append((changed_at, old, new))
     return changes
+
+
+_FILES: Any = (
+    sa_select(_FILE.c.assignment_id, _FILE.c.file_name)
+    .where(_FILE.c.period_id == bindparam("period_id"), _FILE.c.received_at <= bindparam("as_of"))
+    .order_by(_FILE.c.id)
+)
+
+
+def file_names(session: Session, period_id: int, as_of: datetime) -> dict[int, list[str]]:
+    """The names of the files sent with the period's reports by `as_of`, by assignment."""
+    names: dict[int, list[str]] = {}
+    for assignment_id, name in session.execute(_FILES, {"period_id": period_id, "as_of": as_of}):
+        names.setdefault(assignment_id, []).append(name)
+    return names

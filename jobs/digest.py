@@ -182,6 +182,7 @@ class TaskDigest:
     category: Category = Category.OPEN_ON_TIME
     done_at: datetime | None = None
     extended_from: date | None = None  # the first deadline, when the one in force extends it
+    files: tuple[tuple[str, str], ...] = ()  # (agency, file name) sent with the reports
 
     def overdue(self, today: date) -> bool:
         """The task's deadline has passed and a lead agency has not reported it done."""
@@ -679,13 +680,28 @@ def _build(
     # A note given for several tasks (an agency's own, or a stock phrase) is read only once.
     states = cache(states_difficulty)
     agencies, closed_at = owed.agencies, period.digest_at
+    attached = digest_rows.file_names(session, period.id, as_of)
     for (directive_id, task_id), task_rows in by_task.items():
         number, title, deadline = owed.tasks[task_id]
         code = codes[directive_id]
         entries = _entries(task_rows, agencies, latest, runs, closed_at, as_of)
         status, category, done_at = _judged(entries, deadline, today, zone)
+        sent = tuple(
+            (agencies[agency_id][0], name)
+            for _, _, aid, _, agency_id in task_rows
+            for name in attached.get(aid, ())
+        )
         task = TaskDigest(
-            number, title, deadline, entries, code, status, category, done_at, extended.get(task_id)
+            number,
+            title,
+            deadline,
+            entries,
+            code,
+            status,
+            category,
+            done_at,
+            extended.get(task_id),
+            sent,
         )
         tasks[code].append(task)
         owing.count(task)
@@ -755,6 +771,7 @@ HEADINGS: dict[str, dict[str, str]] = {
         "directive": "Văn bản {code}",
         "deadline": "hạn {date}",
         "extended": "hạn {first}, gia hạn đến {date}",
+        "files": "Tệp gửi kèm",
         "no_deadline": GLOSSARY["vi"]["standing"].lower(),
         "overdue": "QUÁ HẠN",
         "combined": "Tình trạng chung",
@@ -799,6 +816,7 @@ HEADINGS: dict[str, dict[str, str]] = {
         "directive": "Directive {code}",
         "deadline": "due {date}",
         "extended": "due {first}, extended to {date}",
+        "files": "Files sent",
         "no_deadline": GLOSSARY["en"]["standing"].lower(),
         "overdue": "OVERDUE",
         "combined": "Overall",

@@ -135,6 +135,9 @@ def _blocks(
                 elif entry.late_report and entry.reported_at:
                     line += f" [{esc(h['late_report'].format(date=day(entry.reported_at, True)))}]"
                 lines.append(line)
+            if task.files:
+                sent = ", ".join(f"{esc(name)} ({esc(agency)})" for agency, name in task.files)
+                lines.append(f"  📎 {esc(h['files'])}: {sent}")
             if silent:
                 names = ", ".join(esc(e.agency) for e in silent)
                 heading = esc(h["unreported"].format(count=len(silent)))

@@ -122,6 +122,7 @@ REPORT_WORDS: dict[str, dict[str, str]] = {
         "col_note": "Nội dung báo cáo",
         "col_coordinating": "Đơn vị phối hợp",
         "overall": "Tình trạng chung",
+        "files": "Tệp gửi kèm",
         "edited_mark": "sửa sau khi chốt kỳ; lúc chốt: {before}",
         "late_mark": "báo cáo sau khi chốt kỳ",
     },
@@ -187,6 +188,7 @@ REPORT_WORDS: dict[str, dict[str, str]] = {
         "col_note": "Report",
         "col_coordinating": "Coordinating agencies",
         "overall": "Overall",
+        "files": "Files sent",
         "edited_mark": "edited after the close; at the close: {before}",
         "late_mark": "reported after the close",
     },
@@ -577,11 +579,10 @@ class _Report:
             deadline = task.deadline.strftime("%d/%m/%Y") if task.deadline else w["standing"]
             overall = f"{w['overall']}: {category_label(task.category, self.locale).lower()}"
             # The task's own cells once, merged down over its leads' rows (None below).
-            own: list[docx_rows.Cell] = [
-                str(index),
-                [f"{task.number}. {task.title}", overall],
-                deadline,
-            ]
+            described = [f"{task.number}. {task.title}", overall]
+            if task.files:  # what the agencies sent with their reports, by name
+                described.append(f"{w['files']}: " + "; ".join(name for _, name in task.files))
+            own: list[docx_rows.Cell] = [str(index), described, deadline]
             rows: list[list[docx_rows.Cell]] = []
             for position, entry in enumerate(leads):
                 note, shortened = self._annex_note(entry)

@@ -4,12 +4,19 @@ the secretariat gets it back; what cannot be kept is said so."""
 from __future__ import annotations
 
 import hashlib
+import io
 
+from docx import Document
 from sqlmodel import select
 
 from db.engine import session_scope
 from db.models import ReportFile, Role
+from db.periods import period_by_month
 from dondoc.stage import Stage
+from jobs.digest import build_digest
+from jobs.digest_text import render_text
+from reports import render_file
+from tests.conftest import HANOI
 from tests.test_agency_people import after
 from tests.test_chat_flows import button_data
 
@@ -54,6 +61,17 @@ async def test_a_signed_report_is_kept_with_the_task_and_given_back_to_the_secre
     assert "Cục Quản lý thị trường" in sent[0]["caption"] and "Lan" in sent[0]["caption"]
     refused = await lan.send_and_wait("/files 2658/UBND-KT 2.5")
     assert "document" not in refused
+
+    # The digest and the Word report's annex name the file beside its task.
+    with session_scope(stage.engine) as session:
+        period = period_by_month(session=session, month="2021-08")
+        assert period is not None
+        digest = build_digest(session=session, period=period, as_of=stage.clock(), zone=HANOI)
+    text = render_text(digest, zone=HANOI)
+    assert "📎 Tệp gửi kèm: Bao cao so 15-BC.pdf (Cục Quản lý thị trường" in text
+    annex = Document(io.BytesIO(render_file(digest, "docx", zone=HANOI, chart=False).content))
+    cells = {cell.text for table in annex.tables for row in table.rows for cell in row.cells}
+    assert any("Tệp gửi kèm: Bao cao so 15-BC.pdf" in cell for cell in cells)
 
 
 async def test_files_that_cannot_be_kept_are_refused_with_the_reason(stage: Stage) -> None:
