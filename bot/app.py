@@ -30,7 +30,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot import files, handlers, history, lifecycle
+from bot import files, handlers, history, lifecycle, questions
 from bot.alerts import Alerts
 from bot.context import Clock, DondocContext, Services, system_clock
 from bot.ordering import ChatOrderedUpdates
@@ -178,6 +178,7 @@ def build_application(
     application.add_handler(CommandHandler("assign", lifecycle.assign))
     application.add_handler(CommandHandler("unassign", lifecycle.unassign))
     application.add_handler(CommandHandler("history", history.history))
+    application.add_handler(CommandHandler("ask", questions.ask))
     # Anything else that looks like a command gets the help.
     application.add_handler(MessageHandler(filters.COMMAND, handlers.unknown_command))
     application.add_error_handler(handlers.on_error)  # type: ignore[arg-type]

@@ -10,7 +10,7 @@ import html
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
@@ -276,6 +276,38 @@ def parse_callback(data: str | None) -> CallbackChoice | None:
     except (ValueError, IndexError):
         return None
     return None
+
+
+def question_messages(
+    *, question_id: int, text: str, due_on: date, agency_name: str, locale: str
+) -> list[Outgoing]:
+    """The Office's one-off question, with the status buttons; the note comes as a reply."""
+    body = say(
+        "question.message",
+        locale,
+        agency=agency_name,
+        text=text,
+        due=due_on.strftime("%d/%m/%Y"),
+    )
+    buttons = [
+        InlineKeyboardButton(
+            f"{STATUS_ICONS[status]} {status_label(status, locale)}",
+            callback_data=f"answer:{question_id}:{status.value}",
+        )
+        for status in Status
+    ]
+    return [Outgoing(body, InlineKeyboardMarkup([buttons[:2], buttons[2:]]))]
+
+
+def parse_answer_callback(data: str | None) -> tuple[int, Status] | None:
+    """(question id, status) of a question's status button, or None."""
+    parts = (data or "").split(":")
+    if len(parts) != 3 or parts[0] != "answer":
+        return None
+    try:
+        return _row_id(parts[1]), Status(parts[2])
+    except ValueError:
+        return None
 
 
 SUMMARY_FULL = "summary-full"

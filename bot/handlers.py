@@ -19,6 +19,7 @@ from telegram.error import TelegramError
 from bot.compose import (
     CallbackChoice,
     Outgoing,
+    parse_answer_callback,
     parse_callback,
     parse_summary_callback,
     pending_messages,
@@ -30,9 +31,9 @@ from bot.compose import (
 )
 from bot.context import DondocContext
 from bot.texts import STATUS_ICONS, role_label, say, status_label
-from db import contacts, conversations, outbox, periods, reports
+from db import contacts, conversations, outbox, periods, questions, reports
 from db.engine import Work, core_work, session_scope
-from db.models import Role
+from db.models import Role, Status
 from dondoc.sanitize import clean_note
 from jobs.calendar import parse_month
 from jobs.digest import Digest, build_digest
@@ -428,6 +429,9 @@ async def button(update: Update, context: DondocContext) -> None:
     if (wanted := parse_summary_callback(query.data)) is not None:
         await _summary_full(update, context, *wanted)
         return
+    if (answer := parse_answer_callback(query.data)) is not None:
+        await _answer_pressed(update, context, *answer)
+        return
     choice = parse_callback(query.data)
     with core_work(context.engine) as work:
         press = _press(work, update, context, choice)
@@ -453,6 +457,38 @@ async def button(update: Update, context: DondocContext) -> None:
     else:
         await query.answer(say("callback.saved", locale))
         await _reply_saved(update, context, press.report, assignment)
+
+
+async def _answer_pressed(
+    update: Update, context: DondocContext, question_id: int, status: Status
+) -> None:
+    """A status button of one of the Office's questions: the agency's answer, a note next."""
+    query = update.callback_query
+    assert query is not None
+    with core_work(context.engine) as work:
+        contact = _contact_in(work, update, context)
+        answered = (
+            questions.record_answer(
+                session=work,
+                question_id=question_id,
+                contact=contact,
+                now=context.now(),
+                status=status,
+                update_id=update.update_id,
+            )
+            if contact is not None and contact.role is Role.OFFICER
+            else None
+        )
+    locale = context.locale
+    if contact is None:
+        await _refuse_stranger(update, context)
+    elif answered is None:
+        await query.answer(say("callback.refused", locale))
+        await _reply(update, say("refusal.not_yours", locale))
+    else:
+        await query.answer(say("callback.saved", locale))
+        label = f"{STATUS_ICONS[status]} {status_label(status, locale)}"
+        await _reply(update, say("question.status_saved", locale, status=label))
 
 
 @dataclass(frozen=True)
@@ -558,10 +594,28 @@ async def text_message(update: Update, context: DondocContext) -> None:
     with core_work(context.engine) as work:
         contact = _contact_in(work, update, context)
         officer = contact is not None and contact.role is Role.OFFICER
-        noted = None
+        noted, answered = None, None
         if contact is not None and officer and note:
-            noted = _store_note(work, update, context, contact, note)
-    if contact is None:
+            # A reply to one of the Office's one-off questions answers it; else a report.
+            replied = message.reply_to_message
+            answered = (
+                questions.answer_by_reply(
+                    session=work,
+                    chat_id=message.chat_id,
+                    replied_to=replied.message_id,
+                    contact=contact,
+                    note=note,
+                    now=context.now(),
+                    update_id=update.update_id,
+                )
+                if replied is not None
+                else None
+            )
+            if answered is None:
+                noted = _store_note(work, update, context, contact, note)
+    if answered is not None:
+        await _reply(update, say("question.answered", locale))
+    elif contact is None:
         await _refuse_stranger(update, context)
     elif contact.role is Role.LEADER:
         await _reply(update, say("refusal.leader", locale))

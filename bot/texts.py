@@ -176,6 +176,7 @@ VI: dict[str, str] = {
         "/unassign 2658/UBND-KT 2.1 so-tai-chinh — thôi giao.\n"
         "• /history 2658/UBND-KT 2.1 — tình hình thực hiện nhiệm vụ qua các tháng; "
         "/files 2658/UBND-KT 2.1 — các tệp gửi kèm báo cáo.\n"
+        "• /ask so-y-te,so-tai-chinh 05/12/2026 &lt;nội dung&gt; — báo cáo đột xuất.\n"
         "• /help — hướng dẫn này."
     ),
     "request.header": (
@@ -287,6 +288,27 @@ VI: dict[str, str] = {
     ),
     "file.none": "Chưa có tệp nào gửi kèm báo cáo nhiệm vụ {number} tháng {month}.",
     "file.caption": "{agency} — {name}, {when}",
+    "question.message": (
+        "📣 <b>Báo cáo đột xuất</b>\nKính gửi <b>{agency}</b>: {text}\n"
+        f"Đề nghị báo cáo {_V['by_day']} <b>{{due}}</b>: chọn tình trạng bằng nút bấm, "
+        f"gửi {_V['note']} bằng cách trả lời (reply) tin nhắn này."
+    ),
+    "question.status_saved": (
+        "Đã ghi nhận trả lời: {status}. Đề nghị trả lời (reply) tin nhắn báo cáo đột xuất để "
+        f"gửi kèm {_V['note']}."
+    ),
+    "question.answered": "Đã ghi nhận nội dung trả lời báo cáo đột xuất. Trân trọng cảm ơn.",
+    "question.empty": "Chưa có nội dung câu hỏi.",
+    "question.past": "Hạn báo cáo {due} đã qua; đề nghị chọn ngày từ hôm nay trở đi.",
+    "question.nobody": "Không có đơn vị nào được hỏi.",
+    "question.usage": (
+        "Cú pháp: /ask &lt;mã đơn vị, cách nhau bởi dấu phẩy&gt; &lt;hạn&gt; &lt;nội dung&gt;, "
+        "ví dụ /ask so-y-te,so-tai-chinh 05/12/2026 Đề nghị báo cáo …; hoặc hỏi các đơn vị "
+        "chủ trì một nhiệm vụ: /ask 2658/UBND-KT 2.1 05/12/2026 …"
+    ),
+    "question.asked": (
+        "Đã gửi báo cáo đột xuất tới {count} đơn vị ({messages} tin nhắn), hạn {due}: {names}."
+    ),
     "lifecycle.unknown_directive": "Không tìm thấy văn bản số {code} trong danh mục theo dõi.",
     "lifecycle.unknown_task": "Văn bản {code} không có nhiệm vụ số {number}.",
     "lifecycle.unknown_agency": "Không có cơ quan, đơn vị mã {agency} trong danh mục.",
@@ -464,6 +486,7 @@ EN: dict[str, str] = {
         "/unassign 2658/UBND-KT 2.1 so-tai-chinh — relieve it.\n"
         "• /history 2658/UBND-KT 2.1 — a task's status month by month; "
         "/files 2658/UBND-KT 2.1 — the files sent with its reports.\n"
+        "• /ask so-y-te,so-tai-chinh 05/12/2026 &lt;text&gt; — an ad hoc report.\n"
         "• /help — these instructions."
     ),
     "request.header": (
@@ -582,6 +605,26 @@ EN: dict[str, str] = {
     ),
     "file.none": "No file came with the reports on task {number} for {month}.",
     "file.caption": "{agency} — {name}, {when}",
+    "question.message": (
+        "📣 <b>Ad hoc report</b>\nTo <b>{agency}</b>: {text}\n"
+        f"Please report {_E['by_day']} <b>{{due}}</b>: choose a status with the buttons and send "
+        f"a {_E['note']} as a reply to this message."
+    ),
+    "question.status_saved": (
+        f"Answer recorded: {{status}}. Reply to the ad hoc request to add a {_E['note']}."
+    ),
+    "question.answered": "Your answer to the ad hoc request is recorded. Thank you.",
+    "question.empty": "The question has no text.",
+    "question.past": "The due day {due} has passed; please choose today or later.",
+    "question.nobody": "No agency is asked.",
+    "question.usage": (
+        "Usage: /ask &lt;agency codes, comma-separated&gt; &lt;due day&gt; &lt;text&gt;, e.g. "
+        "/ask so-y-te,so-tai-chinh 05/12/2026 Please report …; or ask a task's lead agencies: "
+        "/ask 2658/UBND-KT 2.1 05/12/2026 …"
+    ),
+    "question.asked": (
+        "The ad hoc request went to {count} agencies ({messages} messages), due {due}: {names}."
+    ),
     "lifecycle.unknown_directive": "No directive {code} is followed here.",
     "lifecycle.unknown_task": "Directive {code} has no task {number}.",
     "lifecycle.unknown_agency": "No agency has the code {agency} in the registry.",

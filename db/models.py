@@ -51,6 +51,7 @@ class MessageKind(StrEnum):
     DIGEST = "digest"
     CONTACT_LOST = "contact_lost"  # the secretariat is told an agency's contact is unreachable
     LATE_COPY = "late_copy"  # an agency's leader is told what its officers were reminded of
+    QUESTION = "question"  # the Office's one-off question (báo cáo đột xuất)
 
 
 class Directive(SQLModel, table=True):
@@ -242,6 +243,39 @@ class ReportFile(SQLModel, table=True):
     caption: str | None = None
     update_id: int | None = None
     data: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+
+
+class Question(SQLModel, table=True):
+    """A one-off question the Office asks some agencies (báo cáo đột xuất), due on a day."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    text: str
+    asked_at: datetime
+    due_on: date
+    actor: str
+    period_id: int | None = Field(default=None, foreign_key="reportingperiod.id")
+
+
+class QuestionTarget(SQLModel, table=True):
+    """An agency a question asks."""
+
+    question_id: int = Field(foreign_key="question.id", primary_key=True)
+    agency_id: int = Field(foreign_key="agency.id", primary_key=True)
+
+
+class QuestionAnswer(SQLModel, table=True):
+    """One version of an agency's answer to a question (a status, a note); the latest counts."""
+
+    __table_args__ = (UniqueConstraint("update_id", name="uq_questionanswer_update_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    question_id: int = Field(foreign_key="question.id", index=True)
+    agency_id: int = Field(foreign_key="agency.id")
+    contact_id: int = Field(foreign_key="contact.id")
+    status: Status | None = None
+    note: str | None = None
+    answered_at: datetime
+    update_id: int | None = None
 
 
 class OutboundMessage(SQLModel, table=True):

@@ -17,7 +17,7 @@ from sqlmodel import Session
 
 from bot.lifecycle import parse_day, shown
 from bot.texts import say, status_label
-from db import lifecycle
+from db import lifecycle, periods, questions
 from db.engine import session_scope
 from db.history import agency_history, task_history
 from db.models import AssignmentRole
@@ -201,3 +201,44 @@ def history(
             note if len(note) <= 80 else note[:79] + "…",
         )
     out.print(table)
+
+
+@app.command()
+def ask(
+    text: Annotated[str, typer.Argument(help="The question, as the Office writes it.")],
+    due: Annotated[str, typer.Option("--due", help="The due day, 05/12/2026 or 2026-12-05.")],
+    agency: Annotated[
+        list[str] | None, typer.Option("--agency", help="An agency asked (repeat for more).")
+    ] = None,
+    task: Annotated[
+        tuple[str, str] | None,
+        typer.Option("--task", help="Every lead agency of a task: DIRECTIVE NUMBER."),
+    ] = None,
+    config_path: ConfigOption = None,
+) -> None:
+    """A one-off question (báo cáo đột xuất) to agencies: owed at once to their officers
+    (the running bot, or `dondoc cycle`, sends it)."""
+    day = parse_day(due)
+    if day is None:
+        raise typer.BadParameter(f"not a date: {due!r} (e.g. 05/12/2026)")
+
+    def change(session: Session, now: datetime) -> tuple[str, dict[str, object]]:
+        current = periods.current_period(session=session, now=now)
+        asked, names, messages = questions.ask(
+            session=session,
+            text=text,
+            due_on=day,
+            agency_codes=agency,
+            task=task,
+            now=now,
+            actor=ACTOR,
+            period_id=current.id if current is not None else None,
+        )
+        return "question.asked", {
+            "count": len(names),
+            "messages": messages,
+            "due": f"{asked.due_on:%d/%m/%Y}",
+            "names": ", ".join(names),
+        }
+
+    _run(config_path, change)

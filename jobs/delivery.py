@@ -43,9 +43,10 @@ from bot.compose import (
     escalation_messages,
     late_copy_messages,
     nudge_messages,
+    question_messages,
     request_messages,
 )
-from db import contacts, outbox, periods, reports
+from db import contacts, outbox, periods, questions, reports
 from db.engine import session_scope
 from db.models import MessageKind, Status
 from db.outbox import Claim, OutboundInfo
@@ -150,6 +151,8 @@ class DeliveryResult:
 def compose_owed(*, session: Session, config: Config, message: OutboundInfo) -> list[Outgoing]:
     """The message(s) to send for an owed row, or none if it is no longer useful."""
     zone, locale = config.schedule.zone, config.bot.locale
+    if message.kind is MessageKind.QUESTION:
+        return _question_messages(session=session, message=message, locale=locale)
     period = periods.period_by_id(session=session, period_id=message.period_id or 0)
     contact = contacts.contact_by_id(session=session, contact_id=message.contact_id)
     if period is None or contact is None:
@@ -230,6 +233,21 @@ def compose_owed(*, session: Session, config: Config, message: OutboundInfo) -> 
             )
         ]
     return []
+
+
+def _question_messages(*, session: Session, message: OutboundInfo, locale: str) -> list[Outgoing]:
+    """The Office's question to one officer (its id is in the row's key)."""
+    contact = contacts.contact_by_id(session=session, contact_id=message.contact_id)
+    asked = questions.question_by_id(session=session, question_id=int(message.key.split(":")[1]))
+    if contact is None or asked is None:
+        return []
+    return question_messages(
+        question_id=asked.id,
+        text=asked.text,
+        due_on=asked.due_on,
+        agency_name=contact.agency_name,
+        locale=locale,
+    )
 
 
 class _Unreachable(Exception):

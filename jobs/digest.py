@@ -35,6 +35,7 @@ from db.models import (
     Status,
 )
 from db.periods import PeriodInfo
+from db.questions import AnswerInfo, QuestionInfo, questions_of_period
 from dondoc.heap import collector_paused
 from dondoc.sanitize import clean_note
 from jobs.difficulties import states_difficulty
@@ -305,6 +306,8 @@ class Digest:
     previous: PeriodInfo | None = None
     previous_categories: Counter[Category] | None = None
     today: date | None = None  # the day deadlines are judged on
+    # The Office's one-off questions of the period, each with every asked agency's answer.
+    questions: list[tuple[QuestionInfo, list[AnswerInfo]]] = field(default_factory=list)
 
     @property
     def counts(self) -> Counter[str]:
@@ -748,6 +751,7 @@ def _build(
         previous=previous,
         previous_categories=previous_categories,
         today=today,
+        questions=questions_of_period(session=session, period_id=period.id, as_of=as_of),
     )
 
 
@@ -772,6 +776,9 @@ HEADINGS: dict[str, dict[str, str]] = {
         "deadline": "hạn {date}",
         "extended": "hạn {first}, gia hạn đến {date}",
         "files": "Tệp gửi kèm",
+        "question": "BÁO CÁO ĐỘT XUẤT (hạn {due})",
+        "not_answered": "chưa trả lời",
+        "answered": "đã trả lời",
         "no_deadline": GLOSSARY["vi"]["standing"].lower(),
         "overdue": "QUÁ HẠN",
         "combined": "Tình trạng chung",
@@ -817,6 +824,9 @@ HEADINGS: dict[str, dict[str, str]] = {
         "deadline": "due {date}",
         "extended": "due {first}, extended to {date}",
         "files": "Files sent",
+        "question": "AD HOC REPORT (due {due})",
+        "not_answered": "no answer yet",
+        "answered": "answered",
         "no_deadline": GLOSSARY["en"]["standing"].lower(),
         "overdue": "OVERDUE",
         "combined": "Overall",

@@ -207,6 +207,26 @@ def _blocks(
                 f" ({day(edit.edited_at, True)})"
             )
         blocks.append(lines)
+
+    for asked, answers in digest.questions:  # the Office's one-off questions of the period
+        lines = ["", bold(h["question"].format(due=asked.due_on.strftime("%d/%m/%Y")))]
+        lines.append(esc(asked.text))
+        for answer in answers:
+            said = (
+                h["not_answered"]
+                if not answer.answered_at
+                else status_text(answer.status, locale)
+                if answer.status
+                else h["answered"]
+            )
+            line = f"  • {esc(answer.agency_name)}: {esc(said)}"
+            if answer.note:
+                line += f" — {note_text(answer.note)}"
+            if answer.answered_at:
+                by = f", {esc(answer.reporter)}" if answer.reporter else ""
+                line += f" ({day(answer.answered_at)}{by})"
+            lines.append(line)
+        blocks.append(lines)
     return blocks
 
 
