@@ -258,6 +258,10 @@ VI: dict[str, str] = {
     "history.note": ": <i>{note}</i>",
     "history.none": "Nhiệm vụ {number} ({code}) chưa có kỳ báo cáo nào.",
     "agency.same_name": "{agency} đã mang tên này.",
+    "agency.exists": "Mã {code} đã có trong danh mục.",
+    "agency.bad_code": (
+        "Mã đơn vị không hợp lệ: {code} (chữ thường, không dấu cách, ví dụ so-y-te)."
+    ),
     "agency.merge_itself": "Không thể hợp nhất {agency} vào chính đơn vị đó.",
     "agency.ended": "{agency} đã thôi hoạt động (đã hợp nhất hoặc giải thể).",
     "agency.renamed": "Đã đổi tên {code} thành {name}; các kỳ báo cáo trước giữ tên cũ.",
@@ -576,6 +580,8 @@ EN: dict[str, str] = {
     "history.note": ": <i>{note}</i>",
     "history.none": "Task {number} ({code}) has had no reporting period yet.",
     "agency.same_name": "{agency} already has this name.",
+    "agency.exists": "The code {code} is in the registry already.",
+    "agency.bad_code": "Not a valid agency code: {code} (lower case, no spaces, e.g. so-y-te).",
     "agency.merge_itself": "{agency} cannot be merged into itself.",
     "agency.ended": "{agency} has ended (merged or abolished).",
     "agency.renamed": "{code} is now named {name}; past periods keep the old name.",

@@ -202,3 +202,34 @@ def end_agency(*, session: Session, code: str, now: datetime, actor: str) -> Age
         detail=f"{agency.code}: {tasks} task(s) no longer owed, {contacts} contact(s) revoked",
     )
     return AgencyChange(agency.code, agency.name, tasks_moved=tasks, contacts_moved=contacts)
+
+
+def add_agency(
+    *,
+    session: Session,
+    code: str,
+    name: str,
+    kind: str,
+    now: datetime,
+    actor: str,
+    aliases: list[str] | None = None,
+) -> AgencyChange:
+    """A new agency in the registry (a body created after the registry was loaded)."""
+    code, name = code.strip().lower(), " ".join(name.split())
+    if not code or not name or any(ch.isspace() for ch in code):
+        raise Refused("agency.bad_code", code=code)
+    if session.exec(select(Agency).where(Agency.code == code)).first() is not None:
+        raise Refused("agency.exists", code=code)
+    agency = Agency(code=code, name=name, kind=kind, aliases=list(aliases or []))
+    session.add(agency)
+    session.flush()
+    record_audit(
+        session=session,
+        now=now,
+        actor=actor,
+        action="agency.added",
+        subject=f"agency:{agency.id}",
+        agency_id=agency.id,
+        detail=f"{code}: {name} ({kind})",
+    )
+    return AgencyChange(code, name)

@@ -18,7 +18,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from bot.texts import role_label, say
-from db.agencies import AgencyChange, end_agency, merge_agency, rename_agency
+from db.agencies import AgencyChange, add_agency, end_agency, merge_agency, rename_agency
 from db.engine import session_scope
 from db.lifecycle import Refused
 from db.models import Role
@@ -130,6 +130,18 @@ def _agency_change(config_path: ConfigOption, change: Callable[..., AgencyChange
         except Refused as refused:
             why = say(refused.key, config.bot.locale, **refused.values)
             raise UserError(html.unescape(re.sub(r"<[^>]+>", "", why))) from None
+
+
+@agencies_app.command("add")
+def agencies_add(
+    code: Annotated[str, typer.Argument(help="A new stable code (lower case, e.g. so-dan-toc).")],
+    name: Annotated[str, typer.Argument(help="Its official name.")],
+    kind: Annotated[str, typer.Option("--kind", help="so, ban, nganh, xa, phuong, …")] = "khac",
+    config_path: ConfigOption = None,
+) -> None:
+    """A new agency in the registry (add it to the registry file too, to keep them one)."""
+    done = _agency_change(config_path, partial(add_agency, code=code, name=name, kind=kind))
+    out.print(f"{done.code}: {done.name} added", highlight=False)
 
 
 @agencies_app.command("rename")

@@ -93,12 +93,16 @@ def test_the_administrator_renames_merges_and_ends_agencies_from_the_command_lin
     engine, url = reference_database(tmp_path)
     join(engine, "so-khdt", 501)
 
+    added = dondoc(url, "agencies", "add", "so-dan-toc", "Sở Dân tộc và Tôn giáo", "--kind", "so")
+    again = dondoc(url, "agencies", "add", "so-dan-toc", "Sở Dân tộc")
     renamed = dondoc(url, "agencies", "rename", "so-y-te", "Sở Y tế Hà Nội")
     merged = dondoc(url, "agencies", "merge", "so-khdt", "so-tai-chinh")
     twice = dondoc(url, "agencies", "merge", "so-khdt", "so-tai-chinh")
     ended = dondoc(url, "agencies", "end", "ubnd-ba-dinh")
     unknown = dondoc(url, "agencies", "rename", "so-khong-co", "X")
 
+    assert added.returncode == 0 and "so-dan-toc" in added.stdout
+    assert again.returncode == 2 and "đã có trong danh mục" in again.stderr
     assert renamed.returncode == 0 and "Sở Y tế Hà Nội" in renamed.stdout
     assert merged.returncode == 0 and "1 contact(s) moved" in merged.stdout
     assert twice.returncode == 2 and "đã thôi hoạt động" in twice.stderr
