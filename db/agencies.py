@@ -140,7 +140,7 @@ def merge_agency(
         if twin is None:
             contact.agency_id = new.id
         else:  # the same chat speaks for the successor already
-            contact.active = False
+            contact.active, contact.revoked_at = False, now
         session.add(contact)
         contacts += 1
     for membership in list(
@@ -187,7 +187,7 @@ def end_agency(*, session: Session, code: str, now: datetime, actor: str) -> Age
             select(Contact).where(Contact.agency_id == agency.id, col(Contact.active).is_(True))
         )
     ):
-        contact.active = False
+        contact.active, contact.revoked_at = False, now
         session.add(contact)
         contacts += 1
     agency.active, agency.ended_at = False, now

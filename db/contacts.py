@@ -276,7 +276,7 @@ def redeem_invite(
         )
         session.add(contact)
     else:
-        contact.role, contact.active = invite.role, True
+        contact.role, contact.active, contact.revoked_at = invite.role, True, None
         contact.user_id, contact.display_name = user_id, contact_name or display_name
         contact.unreachable_since = None
     session.flush()
@@ -417,7 +417,7 @@ def revoke_contact(
     agency = session.get(Agency, contact.agency_id)
     assert agency is not None
     if contact.active:
-        contact.active = False
+        contact.active, contact.revoked_at = False, now
         session.add(contact)
         # What the bot was waiting for from this contact ends with it.
         session.connection().execute(

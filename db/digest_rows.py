@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any, NamedTuple, TypeVar
 
 from sqlalchemy import DateTime, and_, bindparam, case, func, or_, type_coerce
@@ -233,7 +233,9 @@ _OFFICERS: Any = (
     sa_select(_AG.c.code, _CONTACT.c.display_name, _utc(_CONTACT.c.unreachable_since))
     .join(_CONTACT, _CONTACT.c.agency_id == _AG.c.id)
     .where(
-        _CONTACT.c.active.is_(True),
+        # The officers of the period's time: joined by then, and active or revoked after it.
+        _CONTACT.c.joined_at <= bindparam("moment"),
+        or_(_CONTACT.c.active.is_(True), _CONTACT.c.revoked_at > bindparam("moment")),
         _CONTACT.c.role == Role.OFFICER,
         _AG.c.code.in_(bindparam("codes", expanding=True)),
     )
@@ -317,15 +319,21 @@ def statuses_said_since(
 
 
 def officer_contacts(
-    session: Session, agency_codes: Collection[str]
+    session: Session, agency_codes: Collection[str], moment: datetime
 ) -> list[tuple[str, str, datetime | None]]:
-    """The active officers of these agencies, as (agency code, display name, unreachable
-    since): each agency's in the order they were registered."""
+    """The officers these agencies had at `moment`, as (agency code, display name,
+    unreachable since, if it was by then): each agency's in the order they registered."""
+    params = {"moment": moment}
     return [
-        row
+        (code, name, since if since is not None and _naive(since) <= _naive(moment) else None)
         for chunk in _chunks(agency_codes)
-        for row in session.execute(_OFFICERS, {"codes": chunk}).all()
+        for code, name, since in session.execute(_OFFICERS, {**params, "codes": chunk}).all()
     ]
+
+
+def _naive(moment: datetime) -> datetime:
+    """A time as naive UTC (SQLite gives them so; PostgreSQL aware)."""
+    return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
 
 
 _CHANGES: Any = sa_select(

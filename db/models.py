@@ -168,6 +168,7 @@ class Contact(SQLModel, table=True):
     joined_at: datetime
     active: bool = True
     unreachable_since: datetime | None = None
+    revoked_at: datetime | None = None  # no longer speaks for the agency (None: unknown, or never)
 
 
 class DataRevision(SQLModel, table=True):

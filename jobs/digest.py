@@ -535,12 +535,13 @@ class _Owing:
                 f"{task.directive_code} {task.number}"
             )
 
-    def silent(self, session: Session) -> list[SilentAgency]:
-        """The agencies that owe a report, with their officers and whether they are reached."""
+    def silent(self, session: Session, moment: datetime) -> list[SilentAgency]:
+        """The agencies that owe a report, with the officers they had at `moment` and
+        whether those could be reached then."""
         if not self.tasks:
             return []
         contacts: dict[str, list[ContactReach]] = defaultdict(list)
-        for code, raw_name, since in digest_rows.officer_contacts(session, self.tasks):
+        for code, raw_name, since in digest_rows.officer_contacts(session, self.tasks, moment):
             name = _shown(raw_name) or ""
             contacts[code].append(ContactReach(name, _aware(since) if since else None))
         return [
@@ -744,7 +745,7 @@ def _build(
         period=period,
         as_of=as_of,
         directives=directives,
-        silent=owing.silent(session),
+        silent=owing.silent(session, min(as_of, period.digest_at)),
         blockers=blockers,
         changes=changes,
         edits=edits,
