@@ -62,19 +62,6 @@ class DirectiveRow:
     tracker: str | None  # the name of the agency that follows it up
 
 
-class LatestReport(NamedTuple):
-    """An assignment's latest report version of a period, and the one of the period's close."""
-
-    id: int
-    status: Status | None
-    note: str | None
-    reported_at: datetime
-    reporter: str | None  # the contact's display name, as stored
-    close_id: int | None  # the latest version made by the close, when a later one stands
-    close_status: Status | None
-    close_note: str | None
-
-
 class PeriodRow(NamedTuple):
     """A period and its times (as the database gives them)."""
 
@@ -88,6 +75,13 @@ class PeriodRow(NamedTuple):
 # An assignment in the digest's order: (directive id, task id, assignment id, role, agency id).
 AssignmentRow = tuple[int, int, int, AssignmentRole, int]
 
+# An assignment's latest report version of a period, and the one of the period's close: (id,
+# status, note, reported at, the reporter's display name as stored, then the latest version
+# made by the close when a later one stands: its id, status and note).
+LatestReport = tuple[
+    int, Status | None, str | None, datetime, str | None, int | None, Status | None, str | None
+]
+
 
 @dataclass(frozen=True)
 class Owed:
@@ -99,8 +93,9 @@ class Owed:
     rows: list[AssignmentRow]
 
 
-# A report version that gave a status: (assignment id, id, status, reported at, period id).
-Said = tuple[int, int, Status, datetime, int]
+# A report version that gave a status: (assignment id, id, whether it said "done", reported
+# at, period id).
+Said = tuple[int, int, bool, datetime, int]
 
 
 _K = TypeVar("_K", int, str)
@@ -219,8 +214,14 @@ _PERIODS_UNTIL: Any = (
     .where(_PERIOD.c.month <= bindparam("month"))
     .order_by(_PERIOD.c.month.desc())
 )
+# Whether a version said "done" is all a run needs of its status: compared in SQL, not read as
+# an enum member for every version.
 _SAID: Any = sa_select(
-    _R.c.assignment_id, _R.c.id, _R.c.status, _utc(_R.c.reported_at), _R.c.period_id
+    _R.c.assignment_id,
+    _R.c.id,
+    (_R.c.status == Status.DONE).label("done"),
+    _utc(_R.c.reported_at),
+    _R.c.period_id,
 ).where(_R.c.status.is_not(None), _MADE_BY)
 _OF_PERIODS = _R.c.period_id.in_(bindparam("period_ids", expanding=True))
 _OF_ASSIGNMENTS = _R.c.assignment_id.in_(bindparam("assignment_ids", expanding=True))
@@ -262,9 +263,12 @@ def assignment_rows(
         [DirectiveRow(*head) for head in session.execute(_HEADS, {"directive_ids": directive_ids})],
         {
             tid: (number, title, deadline)
-            for tid, number, title, deadline in session.execute(tasks, params)
+            for tid, number, title, deadline in session.execute(tasks, params).all()
         },
-        {aid: (name, code, kind) for aid, name, code, kind in session.execute(agencies, params)},
+        {
+            aid: (name, code, kind)
+            for aid, name, code, kind in session.execute(agencies, params).all()
+        },
         rows,
     )
 
@@ -276,7 +280,7 @@ def latest_reports(
     id); when that one came after `closed_at`, the latest made by then beside it."""
     params = {"period_id": period_id, "as_of": as_of, "closed_at": closed_at}
     rows = session.execute(_LATEST_REPORTS, params).all()
-    return {row[0]: LatestReport._make(row[1:]) for row in rows}
+    return {row[0]: row[1:] for row in rows}
 
 
 def latest_statuses(

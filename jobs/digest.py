@@ -385,7 +385,7 @@ def _walk(
     index = next(i for i, v in enumerate(versions) if v[1] == report_id)
     start = versions[index]
     for version in reversed(versions[:index]):
-        if version[2] is not Status.DONE:
+        if not version[2]:  # it did not say "done"
             return start, version
         start = version
     return start, None
@@ -568,8 +568,8 @@ def _run_targets(
     targets: dict[int, list[int]] = defaultdict(list)
     for row in rows:
         report = latest.get(row[2])
-        if report is not None and report.status is Status.DONE:
-            targets[row[2]].append(report.id)
+        if report is not None and report[1] is Status.DONE:
+            targets[row[2]].append(report[0])
     for task_rows in by_task.values():
         leads = [row[2] for row in task_rows if row[3] is AssignmentRole.LEAD]
         leads = leads or [row[2] for row in task_rows]
