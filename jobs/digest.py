@@ -75,8 +75,11 @@ class AgencyEntry:
     agency_code: str = ""
     agency_kind: str = ""
     reporter: str | None = None
-    done_at: datetime | None = None  # start of the unbroken run of "done" reports
-    done_in_time: bool = False  # that run began by its period's due time
+    # Where the task's judgement reads them (the leads, or without a lead every agency, of a
+    # task they all report done): the start of the unbroken run of "done" reports, and
+    # whether it began by its period's due time. None and False elsewhere.
+    done_at: datetime | None = None
+    done_in_time: bool = False
     edited_after_close: bool = False  # changed after the period closed
     late_report: bool = False  # first reported after the period closed
     status_at_close: Status | None = None
@@ -558,24 +561,24 @@ class _Owing:
 
 
 def _run_targets(
-    rows: list[digest_rows.AssignmentRow],
     by_task: dict[tuple[int, int], list[digest_rows.AssignmentRow]],
     latest: dict[int, digest_rows.LatestReport],
     before: dict[int, tuple[int, Status | None]],
 ) -> dict[int, list[int]]:
-    """The "done" versions whose runs count, per assignment: every entry's, and the previous
-    period's leads' of a task they all said done then."""
+    """The "done" versions whose runs count, per assignment: of this period and of the
+    previous one, the leads' of a task they all said done then. Only those are judged (when
+    a task was completed, and whether on time), and each run may be read back through the
+    months: one for every "done" would cost the digest most of its reading."""
     targets: dict[int, list[int]] = defaultdict(list)
-    for row in rows:
-        report = latest.get(row[2])
-        if report is not None and report[1] is Status.DONE:
-            targets[row[2]].append(report[0])
     for task_rows in by_task.values():
         leads = [row[2] for row in task_rows if row[3] is AssignmentRole.LEAD]
         leads = leads or [row[2] for row in task_rows]
-        if all(before.get(aid, (0, None))[1] is Status.DONE for aid in leads):
-            for aid in leads:
-                targets[aid].append(before[aid][0])
+        for said in (latest, before):
+            versions = [said.get(aid) for aid in leads]
+            if all(v is not None and v[1] is Status.DONE for v in versions):
+                for aid, version in zip(leads, versions, strict=True):
+                    assert version is not None
+                    targets[aid].append(version[0])
     return targets
 
 
@@ -666,7 +669,7 @@ def _build(
     due = next((p.due_at for p in periods if p.id == period.id), period.due_at)
     runs = _done_runs(
         session,
-        targets=_run_targets(owed.rows, by_task, latest, before),
+        targets=_run_targets(by_task, latest, before),
         periods=[(period.id, due)] + [(p.id, p.due_at) for p in older],
         as_of=as_of,
     )
