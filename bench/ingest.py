@@ -296,9 +296,9 @@ async def seed_dondoc(server: BotApiServer, database: Path, count: int, config: 
     """
     engine = await seed_fanout(server, database, count)
     application = build_application(config, engine=engine)
-    # any date: `dondoc run` takes its clock from the system, so the request must be of the
-    # month it will take as current; both branches below give the same work on any date.
-    now = datetime.now(UTC)
+    # `dondoc run` takes its clock from the system, so the request must be of the month it
+    # will take as current; both branches below give the same work on any date.
+    now = datetime.now(UTC)  # any date: the clock the child `dondoc run` process reads too
     async with application:
         month, written = plan_owed(engine=engine, config=config, now=now)
         if written == 0:  # this month's request time has not come: August 2021 stands in
