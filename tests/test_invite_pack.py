@@ -75,8 +75,7 @@ def officer_opens(url: str, code: str, user_id: int, name: str) -> str:
             user_id=user_id,
             chat_id=user_id,
             display_name=name,
-            # any date: `dondoc invite --all` dates its invites by the system clock
-            now=datetime.now(UTC),
+            now=datetime.now(UTC),  # any date: the pack's invites are dated by the system clock
         )
     engine.dispose()
     return outcome.result
